@@ -1,0 +1,32 @@
+# Two commands: `make lab` and `make test`. Everything else is the package's own CLI.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test prepare doctor images reset clean-venv
+
+lab: prepare
+	$(PY) -m dockerlens lab
+
+test: prepare
+	$(PY) -m pytest
+
+prepare: $(STAMP)
+	$(PY) -m dockerlens prepare
+
+# Re-installs only when pyproject.toml changes, so a second run is quick.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get install -y -q python3-venv >/dev/null; } || \
+		{ echo "python3 -m venv is missing: install python3-venv"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+doctor images reset: $(STAMP)
+	$(PY) -m dockerlens $@
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,84 @@
+"""``python -m dockerlens doctor | images | reset | prepare | lab``."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _doctor(args) -> int:
+    from .doctor import doctor
+    report = doctor()
+    print(report)
+    return 0 if report.ok else 1
+
+
+def _images(args) -> int:
+    from . import images
+    from .connect import connect
+    client = connect()
+    if args.remove:
+        images.remove_all(client)
+    else:
+        images.build_all(client, force=args.force)
+    return 0
+
+
+def _reset(args) -> int:
+    from .connect import connect
+    from .scope import reset
+    report = reset(connect(), args.lesson)
+    print(report)
+    if args.images:
+        from . import images
+        images.remove_all(connect())
+    return 1 if report.failed else 0
+
+
+def _prepare(args) -> int:
+    from .system import prepare
+    prepare()
+    return 0
+
+
+def _lab(args) -> int:
+    """Start JupyterLab on 127.0.0.1, opened at the preflight notebook (it prints the URL)."""
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--ip=127.0.0.1", f"--port={args.port}",
+           "--no-browser", f"--ServerApp.root_dir={ROOT}", "notebooks/00-preflight.ipynb"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    os.chdir(ROOT)
+    os.execv(sys.executable, cmd)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .connect import DaemonUnavailable
+    parser = argparse.ArgumentParser(prog="python -m dockerlens", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("doctor", help="check everything the course needs").set_defaults(run=_doctor)
+    p = sub.add_parser("images", help="build the course images offline (only what changed)")
+    p.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    p.add_argument("--remove", action="store_true", help="untag the course images")
+    p.set_defaults(run=_images)
+    p = sub.add_parser("reset", help="remove this learner's labelled course objects")
+    p.add_argument("--lesson", help="only objects of this lesson (e.g. 05)")
+    p.add_argument("--images", action="store_true", help="also untag the shared course images")
+    p.set_defaults(run=_reset)
+    sub.add_parser("prepare", help="install/start what the course needs (make lab/test)"
+                   ).set_defaults(run=_prepare)
+    p = sub.add_parser("lab", help="start JupyterLab at the preflight notebook")
+    p.add_argument("--port", type=int, default=8888)
+    p.set_defaults(run=_lab)
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except DaemonUnavailable as err:
+        print(err, file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""The first cell of every notebook: connect, remember the lesson, say where we are."""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from . import scope
+from .connect import connect, find_endpoint
+
+_session: dict = {}
+
+
+@dataclass
+class SetupLine:
+    """The one line a notebook's setup cell shows: mode, endpoint, versions, learner."""
+    mode: str
+    lesson: str
+    endpoint: str
+    engine: str
+    api: str
+    learner: str
+
+    def __repr__(self) -> str:
+        return (f"dockerlens {self.mode.upper()} · lesson {self.lesson} · daemon {self.endpoint} · "
+                f"Docker Engine {self.engine} · API {self.api} · learner {self.learner}")
+
+    def _repr_html_(self) -> str:
+        colour = "#1a7f37" if self.mode == "live" else "#9a6700"
+        return (f'<div style="font-family:monospace;padding:4px 8px;border-left:4px solid {colour}">'
+                f'<b style="color:{colour}">{self.mode.upper()}</b> · lesson {html.escape(self.lesson)}'
+                f' · daemon <code>{html.escape(self.endpoint)}</code>'
+                f' · Docker Engine {html.escape(self.engine)} · API {html.escape(self.api)}'
+                f' · learner <b>{html.escape(self.learner)}</b></div>')
+
+
+def setup(lesson: str, show: bool = True):
+    """Connect to the daemon, record the lesson, display the setup line; return the client."""
+    scope.set_lesson(str(lesson))
+    endpoint, _ = find_endpoint()
+    client = connect(endpoint)
+    version = client.version()
+    line = SetupLine("live", str(lesson), endpoint,
+                     version.get("Version", "?"), client.api.api_version, scope.learner())
+    _session.update(client=client, line=line)
+    if show:
+        _display(line)
+    return client
+
+
+def client():
+    """The client setup() made (connecting now if setup() was not called)."""
+    if "client" not in _session:
+        _session["client"] = connect()
+    return _session["client"]
+
+
+def _display(obj) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+        if get_ipython() is not None:
+            display(obj)
+            return
+    except ImportError:
+        pass
+    print(repr(obj))
