@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test prepare doctor images reset clean-venv
+.PHONY: lab test prepare doctor images reset clean-venv bench
 
 lab: prepare
 	$(PY) -m dockerlens lab
@@ -30,3 +30,6 @@ doctor images reset: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+bench: prepare
+	$(PY) -m dockerlens.bench
