@@ -116,6 +116,19 @@ class ResetReport:
         return "<pre>" + html.escape(repr(self)) + "</pre>"
 
 
+def _newest_first(found: list) -> list:
+    """Children before parents, so no removal fails on a dependent image."""
+    return sorted(found, key=lambda i: i.attrs.get("Created", ""), reverse=True)
+
+
+def _remove_image(client, image) -> None:
+    """Untag each tag (an ID with several tags cannot be removed unforced), then the ID."""
+    for tag in image.tags:
+        client.images.remove(tag)
+    if not image.tags:
+        client.images.remove(image.id)
+
+
 def reset(client, lesson: str | None = None) -> ResetReport:
     """Remove this learner's labelled containers, networks, volumes and images, in that order."""
     import docker.errors
@@ -127,8 +140,8 @@ def reset(client, lesson: str | None = None) -> ResetReport:
          lambda c: c.remove(force=True, v=False)),
         ("network", lambda: client.networks.list(filters=wanted), lambda n: n.remove()),
         ("volume", lambda: client.volumes.list(filters=wanted), lambda v: v.remove()),
-        ("image", lambda: client.images.list(all=True, filters=wanted),
-         lambda i: client.images.remove(i.id)),
+        ("image", lambda: _newest_first(client.images.list(all=True, filters=wanted)),
+         lambda i: _remove_image(client, i)),
     ]
     for kind, listing, remove in steps:
         for obj in listing():

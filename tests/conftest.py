@@ -43,21 +43,70 @@ def leftovers(client) -> list[str]:
     return found
 
 
-def pytest_sessionfinish(session, exitstatus):
-    """Fail the run if a course object of ours is left behind on the daemon."""
-    if not any(item.get_closest_marker("docker") or item.get_closest_marker("notebooks")
-               for item in session.items):
-        return
+SENTINEL = f"{LEARNER}-sentinel-unlabelled"  # per learner: parallel runs never collide
+
+
+def _uses_daemon(session) -> bool:
+    return any(item.get_closest_marker("docker") or item.get_closest_marker("notebooks")
+               for item in session.items)
+
+
+def _client_or_none():
     from dockerlens import connect
     from dockerlens.connect import DaemonUnavailable
     try:
-        left = leftovers(connect())
+        return connect()
     except DaemonUnavailable:
+        return None
+
+
+def pytest_collection_finish(session):
+    """Before any test: a learner's own unlabelled objects, which the run must not touch."""
+    client = _client_or_none() if _uses_daemon(session) else None
+    if client is None:
         return
+    from dockerlens import images
+    _remove_sentinels(client)
+    client.containers.create(images.tag("base"), ["true"], name=SENTINEL)
+    client.networks.create(SENTINEL)
+    client.volumes.create(SENTINEL)
+    client.images.get(images.tag("base")).tag(SENTINEL, "1")
+
+
+def _remove_sentinels(client) -> list[str]:
+    """Remove the sentinels; return the kinds that were missing."""
+    import docker.errors
+    missing = []
+    for kind, remove in [("container", lambda: client.containers.get(SENTINEL).remove(force=True)),
+                         ("network", lambda: client.networks.get(SENTINEL).remove()),
+                         ("volume", lambda: client.volumes.get(SENTINEL).remove()),
+                         ("image tag", lambda: client.images.remove(f"{SENTINEL}:1"))]:
+        try:
+            remove()
+        except docker.errors.NotFound:
+            missing.append(kind)
+    return missing
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if a course object is left behind, or if an unlabelled object vanished."""
+    client = _client_or_none() if _uses_daemon(session) else None
+    if client is None:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    reporter.ensure_newline()
+    left = leftovers(client)
     if left:
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         reporter.write_line("course objects left behind: " + ", ".join(left), red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    missing = _remove_sentinels(client)
+    if missing:
+        reporter.write_line("unlabelled objects made before the run were removed by it: "
+                            + ", ".join(missing), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    else:
+        reporter.write_line(f"unlabelled container, network, volume and image tag {SENTINEL} "
+                            "survived the run")
 
 
 def pytest_terminal_summary(terminalreporter):
