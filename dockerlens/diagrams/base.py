@@ -1,0 +1,32 @@
+"""What every course diagram shares: it renders itself in Jupyter and reads well in a terminal."""
+from __future__ import annotations
+
+import graphviz
+
+from . import theme
+
+
+class Diagram:
+    """A graphviz diagram built from data; ``svg()`` renders it, Jupyter displays it."""
+
+    marker = "dockerlens-diagram"
+
+    def build(self) -> graphviz.Digraph:  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+    @property
+    def dot(self) -> graphviz.Digraph:
+        return self.build()
+
+    def source(self) -> str:
+        """The DOT source (what the unit tests read)."""
+        return self.build().source
+
+    def svg(self) -> str:
+        return theme.svg(self.build())
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {"image/svg+xml": self.svg(), "text/plain": repr(self)}
+
+    def _repr_svg_(self) -> str:
+        return self.svg()
