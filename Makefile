@@ -10,6 +10,8 @@ lab: prepare
 	$(PY) -m dockerlens lab
 
 test: prepare
+	@# the browser tier drives Debian's chromium: installed here when root (else its tests say how)
+	$(PY) -c 'from dockerlens.system import ensure_chromium; ensure_chromium()'
 	$(PY) -m pytest
 
 prepare: $(STAMP)

@@ -54,6 +54,26 @@ def ensure_dot() -> str:
     return path
 
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_MISSING = (
+    "the browser tests need Debian's Chromium at /usr/bin/chromium and it is missing: "
+    "install it with `sudo apt-get install chromium` (then run `make test` again), "
+    "or point DOCKERLENS_CHROMIUM at another Chromium/Chrome binary")
+
+
+def chromium_path() -> str | None:
+    """The Chromium the browser tests drive: ``DOCKERLENS_CHROMIUM`` or Debian's, if present."""
+    path = os.environ.get("DOCKERLENS_CHROMIUM") or CHROMIUM
+    return path if os.access(path, os.X_OK) else None
+
+
+def ensure_chromium() -> str | None:
+    """Chromium for the browser tests, installing Debian's ``chromium`` when we may (root+apt)."""
+    if chromium_path() is None and can_install():
+        apt_install("chromium")
+    return chromium_path()
+
+
 def start_dockerd(socket_path: str, pidfile: Path, log: Path, *extra: str) -> subprocess.Popen:
     """Start a dockerd in the background, detached from us, with its own log and pid file."""
     log.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,99 @@
+"""Fixtures of the browser tier: JupyterLab over a temporary copy of the course, and Chromium.
+
+The kernel JupyterLab starts acts as learner ``<LEARNER>-browser`` (``pytest-browser`` under
+``make test``), so the session's leftover check covers it; every test ends with a reset of
+that learner's course objects and with its kernel shut down.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+
+import pytest
+
+from dockerlens.system import CHROMIUM_MISSING, ensure_chromium
+
+from ..conftest import LEARNER
+from .jlab import CHROMIUM_ARGS, JupyterServer, NotebookPage, copy_course
+
+BROWSER_LEARNER = f"{LEARNER}-browser"
+
+# Console errors JupyterLab itself prints in a headless, offline Chromium. Each entry is a
+# substring of the message and says why it is not the course's fault. Everything else fails.
+IGNORED_CONSOLE = [
+]
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests drive a real daemon too: mark them so the leftover check runs."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.docker)
+
+
+@contextmanager
+def acting_as(learner: str):
+    """Temporarily be LEARNER (scope.learner() reads the environment)."""
+    saved = os.environ.get("DOCKERLENS_LEARNER")
+    os.environ["DOCKERLENS_LEARNER"] = learner
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("DOCKERLENS_LEARNER", None)
+        else:
+            os.environ["DOCKERLENS_LEARNER"] = saved
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's Chromium (installed by make test when root); a clear failure when missing."""
+    path = ensure_chromium()
+    if path is None:
+        pytest.fail(CHROMIUM_MISSING, pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def jupyter(tmp_path_factory):
+    """JupyterLab on 127.0.0.1 with a random token, serving a temporary copy of the course."""
+    course = copy_course(tmp_path_factory.mktemp("course"))
+    server = JupyterServer(course, tmp_path_factory.mktemp("jupyter-home"), BROWSER_LEARNER)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        chrome = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        yield chrome
+        chrome.close()
+
+
+@pytest.fixture
+def lab(browser, jupyter, client):
+    """Open a notebook of the course copy: ``lab("notebooks/00-preflight.ipynb")``.
+
+    On teardown: fail on console errors, shut the kernels down, reset the browser learner.
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    opened: list[NotebookPage] = []
+
+    def open_notebook(relpath: str) -> NotebookPage:
+        nb = NotebookPage(context.new_page(), jupyter, relpath)
+        opened.append(nb)
+        return nb.open()
+
+    yield open_notebook
+    errors = [e for nb in opened for e in nb.console
+              if not any(ignored in e for ignored in IGNORED_CONSOLE)]
+    context.close()
+    jupyter.shutdown_sessions()
+    from dockerlens.scope import reset
+    with acting_as(BROWSER_LEARNER):
+        report = reset(client)
+    assert not errors, "JavaScript errors in the page's console:\n" + "\n".join(errors)
+    assert not report.failed, repr(report)

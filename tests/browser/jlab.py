@@ -1,0 +1,240 @@
+"""A JupyterLab server on 127.0.0.1 and a notebook page driven in Chromium, as a learner would.
+
+`JupyterServer` starts ``jupyter lab`` (the .venv's Python, so its kernel imports the installed
+dockerlens) on a free port with a random token over a temporary copy of the course.
+`NotebookPage` opens a notebook, runs every cell through the menu, waits until the kernel is
+idle, and reports what ran, what raised, and what the browser's console said.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTPUT = ROOT / "test-output"
+SCREENSHOTS = OUTPUT / "screenshots"
+COURSE_DIRS = ["notebooks", "labs", "images"]
+
+# User settings for the test server only (the learner's own settings are never read):
+# render every cell (no virtual scrolling, so off-screen outputs exist in the DOM), and no
+# news/update notifications popping over the notebook.
+SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+        {"fetchNews": "false", "checkForUpdates": False},
+}
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_course(dest: Path) -> Path:
+    """A throwaway copy of the course folders, so running notebooks never touches the repo."""
+    for name in COURSE_DIRS:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, dest / name,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    return dest
+
+
+@dataclass
+class JupyterServer:
+    """``jupyter lab`` on 127.0.0.1 with a token, serving ROOT_DIR, its log in test-output."""
+    root_dir: Path
+    home: Path
+    learner: str
+    port: int = field(default_factory=free_port)
+    token: str = field(default_factory=lambda: secrets.token_hex(16))
+    proc: subprocess.Popen | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log(self) -> Path:
+        return OUTPUT / "jupyterlab.log"
+
+    def start(self, seconds: float = 60) -> None:
+        settings = self.home / "settings"
+        for rel, value in SETTINGS.items():
+            path = settings / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(value))
+        env = {**os.environ, "DOCKERLENS_LEARNER": self.learner,
+               "JUPYTERLAB_SETTINGS_DIR": str(settings),
+               "JUPYTERLAB_WORKSPACES_DIR": str(self.home / "workspaces"),
+               "JUPYTER_RUNTIME_DIR": str(self.home / "runtime")}
+        cmd = [sys.executable, "-m", "jupyter", "lab", "--ip=127.0.0.1", f"--port={self.port}",
+               "--no-browser", f"--ServerApp.token={self.token}",
+               f"--ServerApp.root_dir={self.root_dir}", "--ServerApp.port_retries=0"]
+        if os.geteuid() == 0:
+            cmd.append("--allow-root")
+        OUTPUT.mkdir(exist_ok=True)
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL, env=env, cwd=self.root_dir)
+        self._wait_ready(seconds)
+
+    def _wait_ready(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                self.api("status")
+                return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.3)
+        tail = "\n".join(self.log.read_text(errors="replace").splitlines()[-20:])
+        self.stop()
+        raise RuntimeError(f"JupyterLab did not answer /api/status within {seconds:.0f} s; "
+                           f"the end of its log ({self.log}):\n{tail}")
+
+    def api(self, path: str, method: str = "GET"):
+        """Call the server's REST API (JSON answer, or None for an empty one)."""
+        req = urllib.request.Request(f"{self.base}/api/{path}", method=method,
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            body = resp.read()
+        return json.loads(body) if body else None
+
+    def url(self, relpath: str) -> str:
+        return f"{self.base}/lab/tree/{relpath}?token={self.token}"
+
+    def kernel_state(self, relpath: str) -> str | None:
+        """The execution state of the kernel of the notebook at RELPATH (None: no session yet)."""
+        for session in self.api("sessions"):
+            if session.get("path") == relpath and session.get("kernel"):
+                return session["kernel"].get("execution_state")
+        return None
+
+    def shutdown_sessions(self) -> None:
+        """Stop every kernel, so the next notebook starts on a quiet machine."""
+        for session in self.api("sessions"):
+            self.api(f"sessions/{session['id']}", method="DELETE")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@dataclass
+class RunResult:
+    """What Run All Cells did: code cells, how many got an execution count, the tracebacks."""
+    code_cells: int
+    executed: int
+    tracebacks: list[str]
+    seconds: float
+
+    def __repr__(self) -> str:
+        head = (f"{self.executed}/{self.code_cells} code cells executed in {self.seconds:.1f} s, "
+                f"{len(self.tracebacks)} traceback(s)")
+        return "\n\n".join([head, *self.tracebacks])
+
+
+TRACEBACK = "Traceback (most recent call last)"
+PROMPT_DONE = re.compile(r"^\[\d+\]:$")
+
+
+class NotebookPage:
+    """One notebook open in JupyterLab in a Chromium page, driven through the UI."""
+
+    def __init__(self, page, server: JupyterServer, relpath: str):
+        self.page, self.server, self.relpath = page, server, relpath
+        self.console: list[str] = []
+        page.on("console", lambda msg: msg.type == "error" and self.console.append(
+            f"console.error: {msg.text} ({msg.location.get('url', '')})"))
+        page.on("pageerror", lambda err: self.console.append(f"pageerror: {err}"))
+
+    @property
+    def notebook(self):
+        return self.page.locator(".jp-NotebookPanel:visible .jp-Notebook")
+
+    def open(self, seconds: float = 60) -> "NotebookPage":
+        """Open the notebook and wait until its cells are shown and its kernel is idle."""
+        self.page.goto(self.server.url(self.relpath))
+        self.notebook.locator(".jp-Cell").first.wait_for(state="visible", timeout=seconds * 1000)
+        self._wait(lambda: self.server.kernel_state(self.relpath) == "idle", seconds,
+                   "the notebook's kernel to start and be idle")
+        return self
+
+    def run_all(self, seconds: float = 180) -> RunResult:
+        """Run → Run All Cells, as a learner does; wait until no cell is queued or running."""
+        started = time.monotonic()
+        self.page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+        self.page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+        self._wait(lambda: any(p != "[ ]:" for p in self._prompts()), 30,
+                   "the first cell to be queued")
+        self._wait(lambda: self._running() == 0 and
+                   self.server.kernel_state(self.relpath) == "idle", seconds,
+                   "every cell to finish (no [*] prompt, kernel idle)", settle=2)
+        return self.result(time.monotonic() - started)
+
+    def _prompts(self) -> list[str]:
+        return [p.strip() for p in self.notebook.locator(
+            ".jp-CodeCell .jp-InputArea-prompt").all_inner_texts()]
+
+    def _running(self) -> int:
+        return sum(1 for p in self._prompts() if "*" in p)
+
+    def result(self, seconds: float = 0.0) -> RunResult:
+        prompts = self._prompts()
+        texts = self.notebook.locator(".jp-OutputArea-output").all_inner_texts()
+        return RunResult(len(prompts), sum(1 for p in prompts if PROMPT_DONE.match(p)),
+                         [t for t in texts if TRACEBACK in t], seconds)
+
+    def cell(self, contains: str):
+        """The code cell whose source contains CONTAINS (exactly one)."""
+        cells = self.notebook.locator(".jp-CodeCell").filter(
+            has=self.page.locator(".jp-InputArea-editor", has_text=contains))
+        count = cells.count()
+        assert count == 1, f"{count} code cells contain {contains!r} in {self.relpath}"
+        return cells.first
+
+    def outputs(self, contains: str):
+        """The output area of the code cell whose source contains CONTAINS."""
+        return self.cell(contains).locator(".jp-OutputArea")
+
+    def screenshot(self, name: str, locator=None) -> Path:
+        """Save a viewport screenshot (scrolled to LOCATOR if given) under test-output/."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        if locator is not None:
+            locator.scroll_into_view_if_needed()
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path))
+        return path
+
+    def _wait(self, ready, seconds: float, what: str, settle: int = 1) -> None:
+        """Poll READY until it holds SETTLE times in a row (a kernel flickers idle/busy)."""
+        deadline, streak = time.monotonic() + seconds, 0
+        while time.monotonic() < deadline:
+            streak = streak + 1 if ready() else 0
+            if streak >= settle:
+                return
+            self.page.wait_for_timeout(300)
+        raise AssertionError(f"{self.relpath}: gave up after {seconds:.0f} s waiting for {what}; "
+                             f"prompts {self._prompts()}")
