@@ -5,6 +5,8 @@ from .images import tag as image
 from .course import course_map
 from .scope import NotOurs, guard, labels, learner, name
 from .session import client, setup
+from .host import where
+from .stats import measure_starts, percentile
 
 
 def reset(lesson: str | None = None):
@@ -14,4 +16,4 @@ def reset(lesson: str | None = None):
 
 
 __all__ = ["DaemonUnavailable", "NotOurs", "client", "connect", "course_map", "doctor", "guard", "image",
-           "labels", "learner", "name", "reset", "setup"]
+           "labels", "learner", "measure_starts", "name", "percentile", "reset", "setup", "where"]
