@@ -56,7 +56,8 @@ def ensure_dot() -> str:
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_MISSING = (
-    "the browser tests need Debian's Chromium at /usr/bin/chromium and it is missing: "
+    "the browser tests need Chromium (DOCKERLENS_CHROMIUM, else /usr/bin/chromium) "
+    "and it is missing: "
     "install it with `sudo apt-get install chromium` (then run `make test` again), "
     "or point DOCKERLENS_CHROMIUM at another Chromium/Chrome binary")
 
