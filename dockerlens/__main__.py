@@ -45,11 +45,16 @@ def _prepare(args) -> int:
 
 
 def _lab(args) -> int:
-    """Start JupyterLab on 127.0.0.1, opened at the preflight notebook (it prints the URL)."""
+    """Start JupyterLab on 127.0.0.1 at the preflight notebook, printing the URL with its token."""
+    import secrets
+    token = os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(24)
+    page = "lab/tree/notebooks/00-preflight.ipynb"
     cmd = [sys.executable, "-m", "jupyter", "lab", "--ip=127.0.0.1", f"--port={args.port}",
-           "--no-browser", f"--ServerApp.root_dir={ROOT}", "notebooks/00-preflight.ipynb"]
+           "--port-retries=0", "--no-browser", f"--ServerApp.root_dir={ROOT}",
+           f"--ServerApp.default_url=/{page}", f"--IdentityProvider.token={token}"]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
+    print(f"\nOpen the course at:  http://127.0.0.1:{args.port}/{page}?token={token}\n", flush=True)
     os.chdir(ROOT)
     os.execv(sys.executable, cmd)
 
