@@ -27,20 +27,42 @@ def cleanup(client):
     reset(client)
 
 
-def leftovers(client) -> list[str]:
-    """Course objects of this test session's learners (any name starting with LEARNER)."""
+def course_objects(client) -> list[tuple[str, object, str]]:
+    """(kind, object, learner) of course objects whose learner name starts with LEARNER."""
     from dockerlens import scope
     found = []
-    kinds = [("container", client.containers.list(all=True, filters={"label": scope.COURSE})),
-             ("network", client.networks.list(filters={"label": scope.COURSE})),
-             ("volume", client.volumes.list(filters={"label": scope.COURSE})),
-             ("image", client.images.list(all=True, filters={"label": scope.COURSE}))]
+    course = {"label": scope.COURSE}
+    kinds = [("container", client.containers.list(all=True, filters=course)),
+             ("network", client.networks.list(filters=course)),
+             ("volume", client.volumes.list(filters=course)),
+             ("image", client.images.list(all=True, filters=course))]
     for kind, objs in kinds:
         for obj in objs:
             who = scope.labels_of(obj).get(scope.LEARNER, "")
             if who.startswith(LEARNER):
-                found.append(f"{kind} {getattr(obj, 'name', None) or obj.short_id} ({who})")
+                found.append((kind, obj, who))
     return found
+
+
+def leftovers(client) -> list[str]:
+    return [f"{kind} {getattr(obj, 'name', None) or obj.short_id} ({who})"
+            for kind, obj, who in course_objects(client)]
+
+
+def _purge_stale(client) -> None:
+    """Remove test-learner objects an interrupted earlier run left (containers first)."""
+    import docker.errors
+    from dockerlens.scope import _newest_first, _remove_image
+    for kind, obj, _ in course_objects(client):
+        try:
+            if kind == "container":
+                obj.remove(force=True)
+            elif kind == "image":
+                _remove_image(client, obj)
+            else:
+                obj.remove()
+        except docker.errors.APIError:
+            pass
 
 
 SENTINEL = f"{LEARNER}-sentinel-unlabelled"  # per learner: parallel runs never collide
@@ -66,6 +88,7 @@ def pytest_collection_finish(session):
     if client is None:
         return
     from dockerlens import images
+    _purge_stale(client)
     _remove_sentinels(client)
     client.containers.create(images.tag("base"), ["true"], name=SENTINEL)
     client.networks.create(SENTINEL)
