@@ -52,7 +52,7 @@ def leftovers(client) -> list[str]:
 def _purge_stale(client) -> None:
     """Remove test-learner objects an interrupted earlier run left (containers first)."""
     import docker.errors
-    from dockerlens.scope import _newest_first, _remove_image
+    from dockerlens.scope import _remove_image
     for kind, obj, _ in course_objects(client):
         try:
             if kind == "container":
