@@ -88,6 +88,8 @@ def lab(browser, jupyter, client):
         return nb.open()
 
     yield open_notebook
+    for nb in opened:  # the last state of every page, also when the test failed
+        nb.screenshot(f"{nb.name}-last")
     errors = [e for nb in opened for e in nb.console
               if not any(ignored in e for ignored in IGNORED_CONSOLE)]
     context.close()

@@ -82,7 +82,9 @@ class JupyterServer:
         env = {**os.environ, "DOCKERLENS_LEARNER": self.learner,
                "JUPYTERLAB_SETTINGS_DIR": str(settings),
                "JUPYTERLAB_WORKSPACES_DIR": str(self.home / "workspaces"),
-               "JUPYTER_RUNTIME_DIR": str(self.home / "runtime")}
+               "JUPYTER_RUNTIME_DIR": str(self.home / "runtime"),
+               # lab progress of the test learner stays out of the real ~/.dockerlens
+               "DOCKERLENS_PROGRESS": str(self.home / "progress" / "progress.json")}
         cmd = [sys.executable, "-m", "jupyter", "lab", "--ip=127.0.0.1", f"--port={self.port}",
                "--no-browser", f"--ServerApp.token={self.token}",
                f"--ServerApp.root_dir={self.root_dir}", "--ServerApp.port_retries=0"]
@@ -169,6 +171,11 @@ class NotebookPage:
         page.on("console", lambda msg: msg.type == "error" and self.console.append(
             f"console.error: {msg.text} ({msg.location.get('url', '')})"))
         page.on("pageerror", lambda err: self.console.append(f"pageerror: {err}"))
+
+    @property
+    def name(self) -> str:
+        return Path(self.relpath).stem if "labs/" not in self.relpath else \
+            Path(self.relpath).parent.name + "-lab"
 
     @property
     def notebook(self):
