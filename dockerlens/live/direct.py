@@ -1,0 +1,57 @@
+"""The daemon itself, bypassing the wiretap: the course's own panels must not be recorded.
+
+Once the wiretap runs, ``DOCKER_HOST`` points at its proxy socket; panels and followers
+talk to the daemon behind it, so their requests never appear in the learner's transcript
+(and never trigger a redraw of the panel that made them).
+"""
+from __future__ import annotations
+
+
+def daemon_url() -> str | None:
+    """The daemon's own endpoint when the wiretap sits in front of it, else ``None``."""
+    try:
+        from .. import wiretap
+    except ImportError:
+        return None
+    for name in ("upstream", "daemon_url", "upstream_url"):
+        found = getattr(wiretap, name, None)
+        try:
+            value = found() if callable(found) else found
+        except Exception:
+            value = None
+        if isinstance(value, str) and value:
+            return value if "://" in value else f"unix://{value}"
+    return None
+
+
+def client():
+    """A new client of the daemon itself (one per thread; close it when done)."""
+    from ..connect import connect
+    return connect(daemon_url())
+
+
+def subscribe(fn) -> bool:
+    """Call ``fn(exchange)`` for every wiretap exchange, if the wiretap exists."""
+    try:
+        from .. import wiretap
+        wiretap.subscribe(fn)
+        return True
+    except (ImportError, AttributeError):
+        return False
+
+
+def unsubscribe(fn) -> None:
+    try:
+        from .. import wiretap
+        wiretap.unsubscribe(fn)
+    except (ImportError, AttributeError, ValueError, KeyError):
+        pass
+
+
+def latest():
+    """The most recent wiretap exchange, if the wiretap exists and saw one."""
+    try:
+        from .. import wiretap
+        return wiretap.latest()
+    except (ImportError, AttributeError):
+        return None
