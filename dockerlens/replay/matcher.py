@@ -1,0 +1,60 @@
+"""Which recorded exchange answers a request: same method and target, in recorded order.
+
+A request is answered by a recorded exchange with the same key (method, path without the
+``/v1.xx`` prefix, sorted query with ``since``/``until`` masked). Among those:
+
+1. one recorded at the replay's current *position* wins, where the position counts the
+   state-changing requests (anything but GET/HEAD) answered so far; unused before used;
+2. otherwise the nearest position, unused before used;
+3. a used answer is repeated only for reads (GET/HEAD: ``/_ping``, ``/version``, polling
+   ``/containers/json``): the latest one at that position. A state-changing request asked
+   more often than it was recorded gets no answer (the server sends 501).
+
+So identical requests get their answers in the order they were recorded, a read sees the
+state as it was between the same two changes, and background threads (an event follower,
+a renderer polling a list) that ask a different number of times do not shift the main flow.
+"""
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+
+from .format import Exchange, normalise
+
+
+class Matcher:
+    """Hands out recorded exchanges to live requests; thread-safe."""
+
+    def __init__(self, exchanges: list[Exchange]):
+        self.exchanges = exchanges
+        self.epochs: list[int] = []
+        self.by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+        epoch = 0
+        for index, exchange in enumerate(exchanges):
+            self.epochs.append(epoch)
+            self.by_key[exchange.key].append(index)
+            epoch += 0 if exchange.reads else 1
+        self.used: set[int] = set()
+        self.epoch = 0
+        self._lock = threading.Lock()
+
+    def match(self, method: str, target: str) -> Exchange | None:
+        """The exchange that answers this request now, or None if none may."""
+        with self._lock:
+            candidates = [i for i in self.by_key.get(normalise(method, target), [])
+                          if i not in self.used or self.exchanges[i].reads]
+            if not candidates:
+                return None
+            best = min(candidates, key=self._rank)
+            self.used.add(best)
+            if not self.exchanges[best].reads:
+                self.epoch = max(self.epoch, self.epochs[best] + 1)
+            return self.exchanges[best]
+
+    def _rank(self, index: int) -> tuple:
+        used = index in self.used
+        distance = abs(self.epochs[index] - self.epoch)
+        return (distance != 0, used, distance, -index if used else index)
+
+    def recorded_count(self, method: str, target: str) -> int:
+        return len(self.by_key.get(normalise(method, target), []))

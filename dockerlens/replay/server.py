@@ -1,0 +1,184 @@
+"""The replay server: answers Docker API requests on a private Unix socket from a recording.
+
+Every answer is the recorded daemon's bytes, sent with the recorded timing (scaled by
+``speed``): chunked streams such as ``/events`` animate as they did, hijacked exec/attach
+connections get the ``101`` head, then the frames, then ``shutdown(SHUT_RDWR)``. A stream
+that was still open when the client left stays open until the client closes it. A request
+that was not recorded gets a ``501`` whose JSON message names it and says how to fix it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from .format import Exchange, Recording, to_bytes
+from .matcher import Matcher
+
+MAX_HEAD = 64 * 1024
+
+
+class ReplayServer:
+    """A threaded HTTP/1.1 server on a Unix socket that replays one recording."""
+
+    def __init__(self, recording: Recording, path: str | None = None, speed: float = 1.0):
+        self.recording = recording
+        self.matcher = Matcher(recording.exchanges)
+        self.speed = speed if speed > 0 else 1.0
+        self._dir = None if path else tempfile.mkdtemp(prefix="dockerlens-replay-")
+        self.path = path or os.path.join(self._dir, "docker.sock")
+        self.misses: list[str] = []
+        self._sock: socket.socket | None = None
+        self._conns: set[socket.socket] = set()
+
+    @property
+    def url(self) -> str:
+        return f"unix://{self.path}"
+
+    def start(self) -> "ReplayServer":
+        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._sock.bind(self.path)
+        self._sock.listen(64)
+        threading.Thread(target=self._accept, name="dockerlens-replay", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        """Stop listening and close every connection (the threads then end)."""
+        sock, self._sock = self._sock, None
+        if sock is not None:
+            _close(sock)
+        for conn in list(self._conns):
+            _close(conn)
+        if self._dir:
+            shutil.rmtree(self._dir, ignore_errors=True)
+
+    def __enter__(self) -> "ReplayServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<ReplayServer {self.url} lesson {self.recording.header.lesson} misses={len(self.misses)}>"
+
+    def _accept(self) -> None:
+        while self._sock is not None:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            self._conns.add(conn)
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        reader = conn.makefile("rb")
+        try:
+            while self._handle(conn, reader):
+                pass
+        except (OSError, ValueError):
+            pass  # the client went away: nothing to report from a thread
+        finally:
+            self._conns.discard(conn)
+            _close(conn)
+
+    def _handle(self, conn: socket.socket, reader) -> bool:
+        """Answer one request; True when the connection stays open for the next one."""
+        request = _read_request(reader)
+        if request is None:
+            return False
+        method, target, version, headers = request
+        received = time.monotonic()
+        exchange = self.matcher.match(method, target)
+        if exchange is None:
+            conn.sendall(self._not_recorded(method, target))
+            return version != "HTTP/1.0" and headers.get("connection", "").lower() != "close"
+        self._send(conn, exchange, received)
+        if exchange.upgraded:
+            conn.shutdown(socket.SHUT_RDWR)  # the end of a hijacked stream, as the daemon does
+            return False
+        if exchange.open:
+            _drain(reader)  # the daemon was still streaming: wait for the client to leave
+            return False
+        return not exchange.close and version != "HTTP/1.0"
+
+    def _send(self, conn: socket.socket, exchange: Exchange, received: float) -> None:
+        for ms, data in exchange.response:
+            delay = received + ms / 1000 / self.speed - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            conn.sendall(to_bytes(data))
+
+    def _not_recorded(self, method: str, target: str) -> bytes:
+        """A 501 that names the request and the fix (HEAD gets the head only)."""
+        header = self.recording.header
+        seen = self.matcher.recorded_count(method, target)
+        detail = (f"it was recorded {seen} time(s) and has been answered already" if seen
+                  else "it is not in the recording")
+        message = (f"dockerlens is REPLAYING a session recorded on {header.date} from Docker "
+                   f"Engine {header.engine}; {method} {target} cannot be answered: {detail}. "
+                   "Run the notebook's cells unchanged and in order, or use a live daemon "
+                   "(see README); after changing a notebook, record it again with `make record`.")
+        self.misses.append(f"{method} {target}")
+        body = json.dumps({"message": message}).encode()
+        head = (f"HTTP/1.1 501 Not Implemented\r\nApi-Version: {header.api}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+        return head if method.upper() == "HEAD" else head + body
+
+
+def _read_request(reader) -> tuple[str, str, str, dict[str, str]] | None:
+    """Read one request (head and body); None at end of stream."""
+    line = reader.readline(MAX_HEAD)
+    while line in (b"\r\n", b"\n"):
+        line = reader.readline(MAX_HEAD)
+    if not line:
+        return None
+    method, target, version = line.decode("latin-1").split(None, 2)
+    headers: dict[str, str] = {}
+    while True:
+        line = reader.readline(MAX_HEAD)
+        if line in (b"\r\n", b"\n", b""):
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        headers[name.strip().lower()] = value.strip()
+    if headers.get("transfer-encoding", "").lower() == "chunked":
+        _skip_chunked(reader)
+    elif int(headers.get("content-length", 0) or 0):
+        reader.read(int(headers["content-length"]))
+    return method, target, version.strip(), headers
+
+
+def _skip_chunked(reader) -> None:
+    while True:
+        size = int(reader.readline(MAX_HEAD).split(b";")[0].strip() or b"0", 16)
+        if size == 0:
+            while reader.readline(MAX_HEAD) not in (b"\r\n", b"\n", b""):
+                pass
+            return
+        reader.read(size + 2)
+
+
+def _drain(reader) -> None:
+    try:
+        while reader.read1(65536):
+            pass
+    except (OSError, ValueError):
+        pass
+
+
+def _close(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    sock.close()
+
+
+def serve(path: Path, speed: float = 1.0) -> ReplayServer:
+    """Start a replay server for the recording file at ``path``."""
+    from .format import load
+    return ReplayServer(load(path), speed=speed).start()
