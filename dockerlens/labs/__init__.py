@@ -1,0 +1,43 @@
+"""Labs: numbered tasks checked against the daemon's real state (``lab = lens.lab("06")``).
+
+>>> lab("06").check(2)          # doctest: +SKIP
+✗ 06.2 ...: the specific reason
+"""
+from __future__ import annotations
+
+import importlib
+
+from .check import SLUGS, Fail, Lab, Pending, Report, Result, Task
+from .progress import Progress
+
+NUMBERS = sorted(SLUGS)
+
+
+def _number(value) -> str:
+    text = f"{int(value):02d}" if str(value).isdigit() else str(value)
+    if text not in SLUGS:
+        raise KeyError(f"there is no lab {value!r}; the labs are {', '.join(NUMBERS)}")
+    return text
+
+
+def lab(number) -> Lab:
+    """The lab of lesson NUMBER ("06" or 6): its tasks, checks and this learner's progress."""
+    text = _number(number)
+    return importlib.import_module(f".lab{text}", __name__).LAB
+
+
+def all_labs() -> list[Lab]:
+    return [lab(n) for n in NUMBERS]
+
+
+def check(key: str) -> Result:
+    """Check one task by key, e.g. ``check("06.2")`` (reads the caller's variables)."""
+    from .context import caller_variables
+    lab_part, _, task_part = str(key).partition(".")
+    if not task_part.isdigit():
+        raise ValueError(f"a task key looks like \"06.2\" (lab 06, task 2), not {key!r}")
+    return lab(lab_part).check(int(task_part), variables=caller_variables())
+
+
+__all__ = ["Fail", "Lab", "Pending", "Progress", "Report", "Result", "Task", "all_labs",
+           "check", "lab"]

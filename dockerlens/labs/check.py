@@ -1,0 +1,193 @@
+"""The check framework: a lab is numbered tasks; a check inspects the daemon and says why not.
+
+A task's check function receives a :class:`~dockerlens.labs.context.Context` and either
+returns (pass) or raises :class:`Fail` with the specific reason. :class:`Pending` marks a
+state that may still arrive (a server starting, a container still running): the task is
+retried until it passes or its time bound ``within`` runs out.
+"""
+from __future__ import annotations
+
+import html
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .. import scope
+from .progress import Progress
+
+HINT_AFTER = 3      # the third failure of the same task adds its hint
+LESSON_AFTER = 4    # the fourth adds a pointer to the lesson section
+RETRY_EVERY = 0.25  # seconds between attempts of a Pending check
+
+SLUGS = {"01": "containers-vs-vms", "02": "docker-engine", "03": "architecture",
+         "04": "images", "05": "containers", "06": "networks", "07": "volumes",
+         "08": "events"}
+
+
+class Fail(Exception):
+    """A learner's task is not done yet; the message says exactly what is missing."""
+
+
+class Pending(Fail):
+    """Not done yet, but it may be in a moment (the check is retried until its bound)."""
+
+
+@dataclass
+class Task:
+    """One numbered task of a lab: what to do, how it is checked, and help when it keeps failing."""
+    number: int
+    title: str
+    run: Callable
+    hint: str
+    section: str
+    within: float = 0.0  # seconds a Pending check is retried for
+
+    def attempt(self, ctx) -> str | None:
+        """None when the task passes, else the reason it fails (retrying Pending states)."""
+        deadline = time.monotonic() + self.within
+        while True:
+            try:
+                self.run(ctx)
+                return None
+            except Pending as why:
+                if time.monotonic() >= deadline:
+                    return str(why)
+                time.sleep(RETRY_EVERY)
+            except Fail as why:
+                return str(why)
+
+
+@dataclass
+class Result:
+    """The outcome of one check: pass, or fail with a reason (plus a hint, then the lesson)."""
+    lab: str
+    task: int
+    title: str
+    passed: bool
+    reason: str = ""
+    hint: str = ""
+    lesson: str = ""  # "see lesson NN, section ..." text
+    link: str = ""    # relative link to the lesson notebook
+    seconds: float = 0.0
+
+    @property
+    def key(self) -> str:
+        return f"{self.lab}.{self.task}"
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        if self.passed:
+            return f"✓ {self.key} {self.title}: passed"
+        lines = [f"✗ {self.key} {self.title}: {self.reason}"]
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        if self.lesson:
+            lines.append(f"  {self.lesson} ({self.link})")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        colour, mark = ("#1a7f37", "✓") if self.passed else ("#cf222e", "✗")
+        body = "passed" if self.passed else _code(self.reason)
+        parts = [f'<div style="border-left:4px solid {colour};padding:4px 8px;margin:2px 0">'
+                 f'<b style="color:{colour}">{mark} {self.key}</b> {html.escape(self.title)}: {body}']
+        if self.hint:
+            parts.append(f"<div><b>hint:</b> {_code(self.hint)}</div>")
+        if self.lesson:
+            parts.append(f'<div><a href="{html.escape(self.link)}">{html.escape(self.lesson)}</a></div>')
+        return "".join(parts) + "</div>"
+
+
+def _code(text: str) -> str:
+    """Escape text and render `backticked` spans as <code>."""
+    pieces = html.escape(text).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(pieces))
+
+
+class Report(list):
+    """The results of ``lab.check_all()``: passed only if every task passed."""
+
+    @property
+    def passed(self) -> bool:
+        return bool(self) and all(r.passed for r in self)
+
+    def __repr__(self) -> str:
+        done = sum(r.passed for r in self)
+        return "\n".join([f"{done}/{len(self)} tasks passed"] + [repr(r) for r in self])
+
+    def _repr_html_(self) -> str:
+        done = sum(r.passed for r in self)
+        return f"<div><b>{done}/{len(self)} tasks passed</b></div>" + "".join(
+            r._repr_html_() for r in self)
+
+
+@dataclass
+class Lab:
+    """A lab: numbered tasks checked against the daemon's state, with this learner's progress."""
+    number: str
+    title: str
+    tasks: dict[int, Task] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return f"{self.number}-{SLUGS[self.number]}"
+
+    @property
+    def lesson_link(self) -> str:
+        return f"../../notebooks/{self.slug}.ipynb"
+
+    def task(self, number: int, title: str, *, hint: str, section: str, within: float = 0.0):
+        """Decorator registering a check function as task NUMBER."""
+        def register(fn: Callable) -> Callable:
+            self.tasks[number] = Task(number, title, fn, hint, section, within)
+            return fn
+        return register
+
+    def check(self, number: int, *, variables: dict | None = None, client=None) -> Result:
+        """Check task NUMBER against the daemon (and the caller's variables); never raises for a learner's mistake."""
+        from .context import Context, caller_variables
+        if number not in self.tasks:
+            raise KeyError(f"lab {self.number} has tasks {sorted(self.tasks)}, not {number}")
+        variables = caller_variables() if variables is None else variables
+        ctx = Context(self.number, variables, client)
+        return self._run(self.tasks[number], ctx)
+
+    def check_all(self, *, variables: dict | None = None, client=None) -> Report:
+        """Check every task in order."""
+        from .context import Context, caller_variables
+        variables = caller_variables() if variables is None else variables
+        ctx = Context(self.number, variables, client)
+        return Report(self._run(t, ctx) for t in self.tasks.values())
+
+    def _run(self, task: Task, ctx) -> Result:
+        started = time.monotonic()
+        reason = task.attempt(ctx)
+        result = Result(self.number, task.number, task.title, reason is None, reason or "",
+                        seconds=time.monotonic() - started)
+        failures = Progress.load().record(result)
+        if not result.passed and failures >= HINT_AFTER:
+            result.hint = task.hint
+        if not result.passed and failures >= LESSON_AFTER:
+            result.lesson = f"see lesson {self.number}, section “{task.section}”"
+            result.link = self.lesson_link
+        return result
+
+    def __repr__(self) -> str:
+        done = Progress.load().passed_at
+        lines = [f"lab {self.slug}: {self.title} (learner {scope.learner()})"]
+        for t in self.tasks.values():
+            when = done(f"{self.number}.{t.number}")
+            lines.append(f"  {'✓' if when else '·'} {t.number}. {t.title}"
+                         + (f"  (passed {when})" if when else ""))
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        done = Progress.load().passed_at
+        rows = "".join(
+            f"<tr><td>{t.number}</td><td>{html.escape(t.title)}</td>"
+            f"<td>{'✓ ' + done(f'{self.number}.{t.number}') if done(f'{self.number}.{t.number}') else ''}</td></tr>"
+            for t in self.tasks.values())
+        return (f"<div><b>lab {html.escape(self.slug)}</b>: {html.escape(self.title)} · learner "
+                f"<b>{html.escape(scope.learner())}</b></div><table><thead><tr><th>#</th>"
+                f"<th>task</th><th>passed</th></tr></thead><tbody>{rows}</tbody></table>")
