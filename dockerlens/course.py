@@ -28,6 +28,7 @@ class Lesson:
 LESSONS = [
     Lesson("00", "preflight", "Preflight: how this course works", 10),
     Lesson("01", "containers-vs-vms", "Containers vs virtual machines", 25),
+    Lesson("04", "images", "Container images: layers, build, cache, tags", 25),
 ]
 
 
