@@ -7,6 +7,11 @@ from .scope import NotOurs, guard, labels, learner, name
 from .session import client, setup
 from .host import where
 from .stats import measure_starts, percentile
+from .labs import check, lab
+from . import diagrams
+from .diagrams import objects
+from .live import diff, unwatch, watch
+from .remote import TLSForwarder, tcp_endpoint
 
 
 def reset(lesson: str | None = None):
@@ -16,4 +21,5 @@ def reset(lesson: str | None = None):
 
 
 __all__ = ["DaemonUnavailable", "NotOurs", "client", "connect", "course_map", "doctor", "guard", "image",
+           "check", "lab", "diagrams", "diff", "objects", "TLSForwarder", "tcp_endpoint", "unwatch", "watch",
            "labels", "learner", "measure_starts", "name", "percentile", "reset", "setup", "where"]

@@ -8,26 +8,29 @@ from __future__ import annotations
 
 
 def daemon_url() -> str | None:
-    """The daemon's own endpoint when the wiretap sits in front of it, else ``None``."""
+    """The daemon's own endpoint when the wiretap's proxy sits in front of it, else ``None``."""
     try:
         from .. import wiretap
-    except ImportError:
+        found = wiretap.running()
+    except (ImportError, AttributeError):
         return None
-    for name in ("upstream", "daemon_url", "upstream_url"):
-        found = getattr(wiretap, name, None)
-        try:
-            value = found() if callable(found) else found
-        except Exception:
-            value = None
-        if isinstance(value, str) and value:
-            return value if "://" in value else f"unix://{value}"
-    return None
+    return found[1] if found else None
 
 
 def client():
     """A new client of the daemon itself (one per thread; close it when done)."""
     from ..connect import connect
-    return connect(daemon_url())
+    return internal(connect(daemon_url()))
+
+
+def internal(client):
+    """Mark a client's requests as the course's own (the wiretap leaves them out)."""
+    try:
+        from ..wiretap import INTERNAL_AGENT
+    except ImportError:
+        return client
+    client.api.headers["User-Agent"] = f"{INTERNAL_AGENT} (dockerlens panels)"
+    return client
 
 
 def subscribe(fn) -> bool:

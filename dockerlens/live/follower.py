@@ -79,8 +79,8 @@ class EventFollower:
 
     def _follow(self) -> None:
         from ..connect import connect
-        from .direct import daemon_url
-        client = connect(self.base_url or daemon_url())
+        from .direct import daemon_url, internal
+        client = internal(connect(self.base_url or daemon_url()))
         with self._lock:
             self._client = client
             if self._stopping.is_set():

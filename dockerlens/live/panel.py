@@ -61,7 +61,7 @@ class Panel:
                 previous.stop()
             _PANELS[self.key] = self
         from ..connect import connect
-        self._client = connect(self.base_url or direct.daemon_url())
+        self._client = direct.internal(connect(self.base_url or direct.daemon_url()))
         self.exchange = direct.latest()
         svg = self.frame()
         self.renderer.last_svg = svg
@@ -121,6 +121,8 @@ class Panel:
         return attrs.get("container") in ids or (event.get("Actor") or {}).get("ID") in ids
 
     def _on_exchange(self, exchange) -> None:
+        if getattr(exchange, "client", "") == "internal":
+            return
         self.exchange = exchange
         self.renderer.poke()
 
