@@ -1,0 +1,546 @@
+"""A Unix-socket proxy between every client and the daemon: the wiretap's ears.
+
+Why a proxy rather than the SDK's response hook: the hook sees only the SDK, and only
+after the version negotiation of ``docker.from_env()``; a proxy that ``DOCKER_HOST``
+points at sees every client of the kernel (the SDK from its first ``GET /version``, the
+``docker`` CLI run with ``!docker``, raw HTTP) in one ordered transcript.
+
+How it stays invisible: one thread per client connection, one upstream connection per
+client connection (so keep-alive and hijacking need no bookkeeping), bytes forwarded as
+they arrive and never held back. Request bodies are framed by ``Content-Length`` or
+chunked encoding, responses by ``Content-Length``, chunked encoding or the end of the
+connection; ``HEAD`` and 1xx/204/304 answers have no body. A ``101 Switching Protocols``
+answer (``exec start`` and ``attach`` of the SDK and CLI) switches the connection to a raw
+relay in both directions, half-closed with ``shutdown()`` as each side finishes. Only a
+bounded preview (the first few KB of JSON bodies) is copied for display, so a streaming
+body is never taken from the client. A request that is not HTTP gets ``400`` and the
+daemon being gone gets ``502``, both with a JSON ``message`` as the daemon itself would
+send, so the SDK raises an ordinary ``APIError``; the proxy keeps serving.
+
+Hooks: ``on_exchange(exchange, event)`` with event ``"request"`` (head read), ``"response"``
+(response head arrived, before it is forwarded) and ``"done"``; ``on_bytes(conn_id,
+direction, data, monotonic_time)`` with direction ``"request"`` or ``"response"`` for
+every relayed chunk, upgraded streams included (the replay recorder's feed). Both run on
+proxy threads; exceptions they raise are swallowed. ``on_bytes=None`` costs nothing.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import select
+import socket
+import threading
+import time
+from typing import Callable
+
+from .operations import STREAMING, operation
+from .wiretap import Exchange, classify
+
+HEAD_LIMIT = 64 * 1024
+PREVIEW_LIMIT = 4096
+CHUNK = 65536
+_METHOD = re.compile(rb"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_VERSION = re.compile(rb"^HTTP/1\.[01]$")
+_WATCHED = STREAMING | {"ContainerWait", "unknown"}
+_RAW_TYPES = ("application/vnd.docker.raw-stream", "application/vnd.docker.multiplexed-stream")
+
+
+class Malformed(ValueError):
+    """The bytes a client sent are not an HTTP/1.x request."""
+
+
+class UpstreamGone(ConnectionError):
+    """The daemon closed the connection or never answered."""
+
+
+class Head:
+    """A parsed request or response head, keeping its raw bytes for forwarding."""
+
+    def __init__(self, raw: bytes, first: list[bytes], headers: list[tuple[str, str]]):
+        self.raw, self.first, self.headers = raw, first, headers
+
+    def get(self, name: str, default: str = "") -> str:
+        for key, value in self.headers:
+            if key == name:
+                return value
+        return default
+
+    def has_token(self, name: str, token: str) -> bool:
+        return token in [t.strip().lower() for t in self.get(name).split(",")]
+
+    @property
+    def chunked(self) -> bool:
+        return self.has_token("transfer-encoding", "chunked")
+
+    def length(self) -> int | None:
+        value = self.get("content-length")
+        if not value:
+            return None
+        if not value.strip().isdigit():
+            raise Malformed(f"Content-Length {value!r} is not a number")
+        return int(value)
+
+
+def read_head(f, request: bool) -> Head | None:
+    """Read one head from a buffered file; None on a clean end of stream before any byte."""
+    lines: list[bytes] = []
+    total = 0
+    while True:
+        line = f.readline(HEAD_LIMIT + 1)
+        if not line:
+            if lines:
+                raise (Malformed if request else UpstreamGone)("connection closed inside a head")
+            return None
+        total += len(line)
+        if total > HEAD_LIMIT or not line.endswith(b"\n"):
+            raise (Malformed if request else UpstreamGone)("head larger than 64 KiB or cut short")
+        if line in (b"\r\n", b"\n"):
+            if lines:
+                break
+            continue  # blank lines before a request line are allowed (RFC 9112 2.2)
+        lines.append(line)
+    return _parse_head(b"".join(lines) + b"\r\n", lines, request)
+
+
+def _parse_head(raw: bytes, lines: list[bytes], request: bool) -> Head:
+    first = lines[0].rstrip(b"\r\n").split(b" ", 2)
+    if request:
+        if len(first) != 3 or not _METHOD.match(first[0]) or not _VERSION.match(first[2]) \
+                or not first[1][:1] in (b"/", b"h"):
+            raise Malformed(f"not an HTTP/1.x request line: {lines[0][:80]!r}")
+    elif len(first) < 2 or not first[0].startswith(b"HTTP/1.") or not first[1].isdigit():
+        raise UpstreamGone(f"not an HTTP response: {lines[0][:80]!r}")
+    headers = []
+    for line in lines[1:]:
+        name, sep, value = line.partition(b":")
+        if not sep or not name or name != name.strip():
+            raise (Malformed if request else UpstreamGone)(f"bad header line {line[:80]!r}")
+        headers.append((name.decode("latin-1").lower(), value.strip().decode("latin-1")))
+    return Head(raw, first, headers)
+
+
+class _Preview:
+    """The first few KB of a body, copied aside while the body is forwarded."""
+    __slots__ = ("data", "limit")
+
+    def __init__(self, wanted: bool, limit: int = PREVIEW_LIMIT):
+        self.data, self.limit = bytearray(), (limit if wanted else 0)
+
+    def add(self, payload: bytes) -> None:
+        room = self.limit - len(self.data)
+        if room > 0:
+            self.data += payload[:room]
+
+    def text(self) -> str:
+        return self.data.decode("utf-8", "replace")
+
+
+class Proxy:
+    """Listen on ``listen_path``, relay every connection to the daemon at ``upstream_path``."""
+
+    def __init__(self, listen_path: str, upstream_path: str,
+                 on_exchange: Callable[[Exchange, str], None] | None = None,
+                 on_bytes: Callable[[int, str, bytes, float], None] | None = None):
+        self.listen_path, self.upstream_path = listen_path, upstream_path
+        self.on_exchange, self.on_bytes = on_exchange, on_bytes
+        self._ids = itertools.count(1)
+        self._conns: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self._server: socket.socket | None = None
+
+    @property
+    def url(self) -> str:
+        return f"unix://{self.listen_path}"
+
+    def start(self) -> "Proxy":
+        """Bind the socket (mode 0600) and accept connections on a daemon thread."""
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old = os.umask(0o177)
+        try:
+            server.bind(self.listen_path)
+        finally:
+            os.umask(old)
+        os.chmod(self.listen_path, 0o600)
+        server.listen(128)
+        self._server = server
+        threading.Thread(target=self._accept, name="dockerlens-proxy", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        """Stop accepting, cut every open connection, remove the socket file."""
+        server, self._server = self._server, None
+        if server is not None:
+            try:
+                server.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            server.close()
+        with self._lock:
+            conns = list(self._conns)
+        for sock in conns:
+            _shutdown(sock, socket.SHUT_RDWR)
+        try:
+            os.unlink(self.listen_path)
+        except FileNotFoundError:
+            pass
+
+    def _accept(self) -> None:
+        server = self._server
+        while self._server is server and server is not None:
+            try:
+                sock, _ = server.accept()
+            except OSError:
+                return
+            threading.Thread(target=Connection(self, sock, next(self._ids)).serve,
+                             name="dockerlens-proxy-conn", daemon=True).start()
+
+    def _track(self, sock: socket.socket, add: bool) -> None:
+        with self._lock:
+            (self._conns.add if add else self._conns.discard)(sock)
+
+    def emit(self, exchange: Exchange, event: str) -> None:
+        if self.on_exchange is not None:
+            try:
+                self.on_exchange(exchange, event)
+            except Exception:  # a listener must never break the relay
+                pass
+
+
+class Connection:
+    """One client connection and its own upstream connection, served on one thread."""
+
+    def __init__(self, proxy: Proxy, sock: socket.socket, conn_id: int):
+        self.proxy, self.client, self.id = proxy, sock, conn_id
+        self.cin = sock.makefile("rb", buffering=CHUNK)
+        self.upstream: socket.socket | None = None
+        self.uin = None
+        self.tap = proxy.on_bytes
+
+    def serve(self) -> None:
+        self.proxy._track(self.client, True)
+        try:
+            while self._one_exchange():
+                pass
+        except (OSError, ValueError):
+            pass  # the client went away; nothing to answer
+        finally:
+            self._close()
+
+    # -- one request / response ------------------------------------------------------
+
+    def _one_exchange(self) -> bool:
+        """Relay one request and its response; True if the connection stays open."""
+        try:
+            head = read_head(self.cin, request=True)
+            if head is not None:
+                head.length()  # a bad Content-Length is refused before anything is forwarded
+        except Malformed as err:
+            self._refuse(None, 400, "Bad Request", f"dockerlens wiretap: malformed request ({err})")
+            return False
+        if head is None:
+            return False
+        ex = self._begin(head)
+        try:
+            return self._relay(head, ex)
+        except Malformed as err:
+            self._finish(ex, error=f"malformed request body ({err})")
+            return False
+        except UpstreamGone as err:
+            self._upstream_failed(ex, f"the daemon closed the connection ({err})")
+            return False
+        except OSError as err:
+            if ex.status is None and not _client_closed(err):
+                self._upstream_failed(ex, f"the daemon at {self.proxy.upstream_path} is gone "
+                                          f"({err.strerror or err})")
+            else:
+                self._finish(ex, error=None if ex.status else f"connection lost ({err})")
+            return False
+
+    def _begin(self, head: Head) -> Exchange:
+        method = head.first[0].decode("latin-1")
+        target = head.first[1].decode("latin-1")
+        path, _, query = target.partition("?")
+        ex = Exchange(client=classify(head.get("user-agent")), method=method, path=path,
+                      query=query, operation=operation(method, path),
+                      user_agent=head.get("user-agent"), conn_id=self.id)
+        ex._started = time.monotonic()
+        self.proxy.emit(ex, "request")
+        return ex
+
+    def _relay(self, head: Head, ex: Exchange) -> bool:
+        self._ensure_upstream()
+        self._send(self.upstream, head.raw, "request")
+        ex.request_bytes += len(head.raw)
+        preview = _Preview("json" in head.get("content-type"), PREVIEW_LIMIT // 2)
+        if head.has_token("expect", "100-continue"):
+            answer = self._read_response_head(ex)
+            if answer.first[1] == b"100":
+                self._send(self.client, answer.raw, "response")
+                answer = None
+        else:
+            answer = None
+        ex.request_bytes += self._relay_body(self.cin, self.upstream, head, preview, "request")
+        ex.request_preview = preview.text()
+        while answer is None or answer.first[1] in (b"100", b"102", b"103"):
+            if answer is not None:
+                self._send(self.client, answer.raw, "response")
+            answer = self._read_response_head(ex)
+        return self._respond(head, answer, ex)
+
+    def _respond(self, request: Head, answer: Head, ex: Exchange) -> bool:
+        status = int(answer.first[1])
+        ex.status = status
+        ex.reason = answer.first[2].decode("latin-1").strip() if len(answer.first) > 2 else ""
+        ex.duration_to_headers = time.monotonic() - ex._started
+        raw_type = answer.get("content-type").startswith(_RAW_TYPES)
+        no_body = ex.method == "HEAD" or status in (204, 304)
+        framed = answer.chunked or answer.length() is not None
+        ex.upgraded = status == 101 or (raw_type and not framed and not no_body
+                                        and request.has_token("connection", "upgrade"))
+        ex.streaming = ex.upgraded or (not no_body and ex.operation in STREAMING
+                                       and (answer.chunked or not framed))
+        self.proxy.emit(ex, "response")
+        self._send(self.client, answer.raw, "response")
+        ex.response_bytes += len(answer.raw)
+        if ex.upgraded:
+            self._relay_raw(ex)
+            self._finish(ex)
+            return False
+        if no_body:
+            self._finish(ex)
+            return self._keep_alive(request, answer)
+        preview = _Preview("json" in answer.get("content-type"))
+        watcher = _ClientWatch(self) if not framed or ex.operation in _WATCHED else None
+        try:
+            if framed:
+                ex.response_bytes += self._relay_body(self.uin, self.client, answer, preview,
+                                                      "response")
+            else:
+                ex.response_bytes += self._relay_until_close(preview)
+        finally:
+            if watcher:
+                watcher.stop()
+        ex.response_preview = preview.text()
+        self._finish(ex)
+        return framed and self._keep_alive(request, answer)
+
+    # -- bodies -----------------------------------------------------------------------
+
+    def _relay_body(self, src, dst: socket.socket, head: Head, preview: _Preview,
+                    direction: str) -> int:
+        """Forward one framed body (chunked or Content-Length); return the bytes forwarded."""
+        if head.chunked:
+            return self._relay_chunked(src, dst, preview, direction)
+        remaining = head.length() or 0
+        sent = 0
+        while remaining:
+            data = src.read1(min(CHUNK, remaining))
+            if not data:
+                raise (Malformed if direction == "request" else UpstreamGone)("body cut short")
+            preview.add(data)
+            self._send(dst, data, direction)
+            remaining -= len(data)
+            sent += len(data)
+        return sent
+
+    def _relay_chunked(self, src, dst: socket.socket, preview: _Preview, direction: str) -> int:
+        err = Malformed if direction == "request" else UpstreamGone
+        sent = 0
+        while True:
+            line = src.readline(1024)
+            if not line.endswith(b"\n"):
+                raise err("chunked body cut short")
+            try:
+                size = int(line.split(b";", 1)[0].strip(), 16)
+            except ValueError:
+                raise err(f"bad chunk size line {line[:40]!r}") from None
+            if size == 0:
+                block = line
+                while True:  # trailers, then the blank line that ends the body
+                    trailer = src.readline(HEAD_LIMIT)
+                    if not trailer.endswith(b"\n"):
+                        raise err("chunked body cut short")
+                    block += trailer
+                    if trailer in (b"\r\n", b"\n"):
+                        break
+                self._send(dst, block, direction)
+                return sent + len(block)
+            data = src.read(size)
+            end = src.readline(8)
+            if len(data) != size or not end.endswith(b"\n"):
+                raise err("chunk cut short")
+            preview.add(data)
+            block = line + data + end
+            self._send(dst, block, direction)
+            sent += len(block)
+
+    def _relay_until_close(self, preview: _Preview) -> int:
+        sent = 0
+        while True:
+            data = self.uin.read1(CHUNK)
+            if not data:
+                return sent
+            preview.add(data)
+            self._send(self.client, data, "response")
+            sent += len(data)
+
+    def _relay_raw(self, ex: Exchange) -> None:
+        """After a 101: copy both directions until both have ended, half-closing as they do."""
+        def client_to_daemon():
+            try:
+                while True:
+                    data = self.cin.read1(CHUNK)
+                    if not data:
+                        break
+                    self._send(self.upstream, data, "request")
+                    ex.request_bytes += len(data)
+            except (OSError, ValueError):
+                pass
+            _shutdown(self.upstream, socket.SHUT_WR)
+
+        pump = threading.Thread(target=client_to_daemon, name="dockerlens-proxy-up", daemon=True)
+        pump.start()
+        try:
+            ex.response_bytes += self._relay_until_close(_Preview(False))
+        except OSError:
+            pass
+        _shutdown(self.client, socket.SHUT_WR)
+        pump.join(2.0)
+        if pump.is_alive():  # the client keeps its socket open: wake the pump and end
+            _shutdown(self.client, socket.SHUT_RD)
+            pump.join(2.0)
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    def _ensure_upstream(self) -> None:
+        """Connect to the daemon, or reconnect if it closed our idle keep-alive connection."""
+        if self.upstream is not None and _peer_closed(self.upstream):
+            self._close_upstream()
+        if self.upstream is None:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(self.proxy.upstream_path)
+            except OSError:
+                sock.close()
+                raise
+            self.upstream, self.uin = sock, sock.makefile("rb", buffering=CHUNK)
+            self.proxy._track(sock, True)
+
+    def _read_response_head(self, ex: Exchange) -> Head:
+        answer = read_head(self.uin, request=False)
+        if answer is None:
+            raise UpstreamGone("no answer")
+        return answer
+
+    def _send(self, sock: socket.socket, data: bytes, direction: str) -> None:
+        sock.sendall(data)
+        if self.tap is not None:
+            try:
+                self.tap(self.id, direction, data, time.monotonic())
+            except Exception:
+                pass
+
+    def _keep_alive(self, request: Head, answer: Head) -> bool:
+        if request.has_token("connection", "close") or answer.has_token("connection", "close"):
+            return False
+        if request.first[2] == b"HTTP/1.0":
+            return request.has_token("connection", "keep-alive")
+        return True
+
+    def _refuse(self, ex: Exchange | None, status: int, reason: str, message: str) -> None:
+        """Answer like the daemon would (JSON message), record it, and close."""
+        if ex is None:
+            ex = Exchange(client="http", method="?", path="?", query="", operation="unknown",
+                          conn_id=self.id)
+            ex._started = time.monotonic()
+            self.proxy.emit(ex, "request")
+        body = json.dumps({"message": message}).encode() + b"\n"
+        head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+        ex.status, ex.reason, ex.error = status, reason, message
+        ex.duration_to_headers = time.monotonic() - ex._started
+        ex.response_preview = body.decode()
+        self.proxy.emit(ex, "response")
+        try:
+            self._send(self.client, head + body, "response")
+            ex.response_bytes = len(head) + len(body)
+        except OSError:
+            pass
+        self._finish(ex)
+
+    def _upstream_failed(self, ex: Exchange, message: str) -> None:
+        if ex.status is None:
+            self._refuse(ex, 502, "Bad Gateway", f"dockerlens wiretap: {message}")
+        else:
+            self._finish(ex, error=message)
+
+    def _finish(self, ex: Exchange, error: str | None = None) -> None:
+        if error and not ex.error:
+            ex.error = error
+        ex.duration_total = time.monotonic() - ex._started
+        ex.done = True
+        self.proxy.emit(ex, "done")
+
+    def _close_upstream(self) -> None:
+        if self.upstream is not None:
+            self.proxy._track(self.upstream, False)
+            _shutdown(self.upstream, socket.SHUT_RDWR)
+            self.upstream.close()
+            self.upstream = self.uin = None
+
+    def _close(self) -> None:
+        self._close_upstream()
+        self.proxy._track(self.client, False)
+        _shutdown(self.client, socket.SHUT_RDWR)
+        self.client.close()
+
+
+class _ClientWatch:
+    """While a long response streams, notice the client hanging up and end the upstream."""
+
+    def __init__(self, conn: Connection):
+        self.conn, self._stop = conn, threading.Event()
+        threading.Thread(target=self._watch, name="dockerlens-proxy-watch", daemon=True).start()
+
+    def _watch(self) -> None:
+        poller = select.poll()
+        poller.register(self.conn.client.fileno(), select.POLLIN | select.POLLRDHUP)
+        while not self._stop.is_set():
+            try:
+                events = poller.poll(250)
+            except (OSError, ValueError):
+                return
+            if events and not self._stop.is_set():
+                if events[0][1] & (select.POLLRDHUP | select.POLLHUP | select.POLLERR) \
+                        or _peer_closed(self.conn.client):
+                    if self.conn.upstream is not None:
+                        _shutdown(self.conn.upstream, socket.SHUT_RDWR)
+                return
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def _peer_closed(sock: socket.socket) -> bool:
+    """True if the other end has closed (readable with nothing to read); never blocks."""
+    try:
+        return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+
+def _client_closed(err: OSError) -> bool:
+    return isinstance(err, (BrokenPipeError, ConnectionResetError))
+
+
+def _shutdown(sock: socket.socket | None, how: int) -> None:
+    if sock is None:
+        return
+    try:
+        sock.shutdown(how)
+    except OSError:
+        pass

@@ -1,0 +1,105 @@
+"""HTTP by hand over the daemon's UNIX socket, with nothing but the standard library.
+
+The lesson's proof that the Docker Engine API is plain HTTP: ``raw("GET", "/_ping")``
+writes the request bytes itself, reads every byte of the answer, and shows both exactly
+as they crossed the socket. It goes through ``DOCKER_HOST`` (the wiretap proxy after
+``setup()``), sends the User-Agent ``dockerlens-raw-http/1`` and is therefore listed as
+client ``http`` in the transcript.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from .wiretap import RAW_AGENT
+
+
+@dataclass
+class RawResponse:
+    """The request as sent and the response exactly as received (body de-chunked in ``body``)."""
+    request: bytes
+    raw: bytes
+    status: int
+    reason: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self):
+        return json.loads(self.body)
+
+    def text(self, limit: int = 1500) -> str:
+        """Request and response as they crossed the socket (long bodies shortened)."""
+        answer = self.raw.decode("utf-8", "replace")
+        if len(answer) > limit:
+            answer = answer[:limit] + f"\n… ({len(self.raw) - limit} more bytes)"
+        return f"{self.request.decode('utf-8', 'replace')}{answer}"
+
+    def __repr__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:
+        sent = html.escape(self.request.decode("utf-8", "replace"))
+        got = html.escape(self.text()[len(self.request.decode("utf-8", "replace")):])
+        return ('<div style="font-size:85%"><b>sent</b><pre style="background:#f6f8fa">'
+                f'{sent}</pre><b>received</b><pre style="background:#f6f8fa">{got}</pre></div>')
+
+
+def socket_path(endpoint: str | None = None) -> str:
+    """The UNIX socket path of ``endpoint`` (default ``DOCKER_HOST``, else the default socket)."""
+    endpoint = endpoint or os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+    parsed = urlparse(endpoint)
+    if parsed.scheme not in ("unix", "http+unix", ""):
+        raise ValueError(f"raw HTTP here speaks over a UNIX socket; {endpoint} is not one")
+    return parsed.path or endpoint
+
+
+def raw(method: str, path: str, body: dict | bytes | None = None, endpoint: str | None = None,
+        timeout: float = 30.0) -> RawResponse:
+    """Send one HTTP/1.1 request over the UNIX socket and return what came back, byte for byte.
+
+    >>> raw("GET", "/_ping").body   # doctest: +SKIP
+    b'OK'
+    """
+    data = json.dumps(body).encode() if isinstance(body, dict) else (body or b"")
+    lines = [f"{method} {path} HTTP/1.1", "Host: docker", f"User-Agent: {RAW_AGENT}",
+             "Connection: close"]
+    if data or method in ("POST", "PUT"):
+        lines += ["Content-Type: application/json", f"Content-Length: {len(data)}"]
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode() + data
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        sock.connect(socket_path(endpoint))
+        sock.sendall(request)
+        received = bytearray()
+        while chunk := sock.recv(65536):
+            received += chunk
+    return _parse(request, bytes(received), method)
+
+
+def _parse(request: bytes, received: bytes, method: str) -> RawResponse:
+    head, _, rest = received.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ", 2)
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip()] = value.strip()
+    chunked = "chunked" in {k.lower(): v for k, v in headers.items()}.get("transfer-encoding", "")
+    return RawResponse(request, received, int(parts[1]), parts[2] if len(parts) > 2 else "",
+                       headers, _dechunk(rest) if chunked else rest)
+
+
+def _dechunk(data: bytes) -> bytes:
+    out = bytearray()
+    while data:
+        line, _, data = data.partition(b"\r\n")
+        size = int(line.split(b";")[0] or b"0", 16)
+        if size == 0:
+            break
+        out += data[:size]
+        data = data[size + 2:]
+    return bytes(out)
