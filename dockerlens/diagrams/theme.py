@@ -25,7 +25,7 @@ STATE = {
 def digraph(name: str, rankdir: str = "LR", **graph_attr: str) -> graphviz.Digraph:
     """A Digraph with the course's fonts, shapes and defaults applied."""
     dot = graphviz.Digraph(name=name)
-    dot.attr(rankdir=rankdir, fontname=FONT, fontsize="11", bgcolor="white", nodesep="0.25",
+    dot.attr(id=name, rankdir=rankdir, fontname=FONT, fontsize="11", bgcolor="white", nodesep="0.25",
              ranksep="0.45", pad="0.15", **graph_attr)
     dot.attr("node", fontname=FONT, fontsize="10", shape="box", style="rounded,filled",
              fillcolor="white", color=INK, penwidth="1")
