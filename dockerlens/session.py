@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import html
+import os
 from dataclasses import dataclass
 
-from . import scope
-from .connect import connect, find_endpoint
+from . import replay, scope
+from .connect import DaemonUnavailable, connect, find_endpoint
 
 _session: dict = {}
 
@@ -19,10 +20,12 @@ class SetupLine:
     engine: str
     api: str
     learner: str
+    banner: str = ""  # replay mode: what was recorded, when, and that nothing is running
 
     def __repr__(self) -> str:
         return (f"dockerlens {self.mode.upper()} · lesson {self.lesson} · daemon {self.endpoint} · "
-                f"Docker Engine {self.engine} · API {self.api} · learner {self.learner}")
+                f"Docker Engine {self.engine} · API {self.api} · learner {self.learner}"
+                + (f"\n{self.banner}" if self.banner else ""))
 
     def _repr_html_(self) -> str:
         colour = "#1a7f37" if self.mode == "live" else "#9a6700"
@@ -30,21 +33,38 @@ class SetupLine:
                 f'<b style="color:{colour}">{self.mode.upper()}</b> · lesson {html.escape(self.lesson)}'
                 f' · daemon <code>{html.escape(self.endpoint)}</code>'
                 f' · Docker Engine {html.escape(self.engine)} · API {html.escape(self.api)}'
-                f' · learner <b>{html.escape(self.learner)}</b></div>')
+                f' · learner <b>{html.escape(self.learner)}</b>'
+                + (f'<br><b style="color:{colour}">{html.escape(self.banner)}</b>' if self.banner
+                   else '') + '</div>')
 
 
 def setup(lesson: str, show: bool = True):
     """Connect to the daemon, record the lesson, display the setup line; return the client."""
     scope.set_lesson(str(lesson))
-    endpoint, _ = find_endpoint()
+    endpoint = _endpoint(str(lesson))
     client = connect(endpoint)
     version = client.version()
-    line = SetupLine("live", str(lesson), endpoint,
-                     version.get("Version", "?"), client.api.api_version, scope.learner())
+    line = SetupLine("replay" if replay.active() else "live", str(lesson), endpoint,
+                     version.get("Version", "?"), client.api.api_version, scope.learner(),
+                     replay.banner() or "")
     _session.update(client=client, line=line)
     if show:
         _display(line)
     return client
+
+
+def _endpoint(lesson: str) -> str:
+    """The live daemon's URL, or a replay server's when asked to or when no daemon answers."""
+    replay.stop()  # a second setup() starts again from a clean state
+    if replay.wanted():
+        return replay.start(lesson)
+    try:
+        endpoint, _ = find_endpoint()
+    except DaemonUnavailable:
+        if os.environ.get(replay.ENV_MODE, "").lower() == "live" or not replay.available(lesson):
+            raise
+        return replay.start(lesson)
+    return endpoint
 
 
 def client():

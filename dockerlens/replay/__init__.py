@@ -1,1 +1,10 @@
-"""Record real sessions; serve them back when no daemon exists (Binder, no-daemon mode)."""
+"""Record real sessions; serve them back when no daemon exists (Binder, no-daemon mode).
+
+``active()`` tells whether this kernel replays; ``banner()`` gives the text every picture
+of a replayed session should carry (None when live).
+"""
+from .mode import (ENV_MODE, NoRecording, StaleRecording, active, available, banner, check_current,
+                   recording_for, server, start, stop, wanted)
+
+__all__ = ["NoRecording", "StaleRecording", "active", "available", "banner", "check_current",
+           "recording_for", "server", "start", "stop", "wanted"]

@@ -82,9 +82,10 @@ class Recorder:
                 exchange.conn = number
                 found.append((when, number, exchange))
         found.sort(key=lambda item: (item[0], item[1]))
+        first = found[0][0] if found else self.started
         out = []
         for seq, (when, _, exchange) in enumerate(found):
-            exchange.seq, exchange.t = seq, round((when - self.started) * 1000)
+            exchange.seq, exchange.t = seq, round((when - first) * 1000)
             out.append(exchange)
         _renumber(out)
         return out

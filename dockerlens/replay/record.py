@@ -1,0 +1,176 @@
+"""``python -m dockerlens record [NN ...]``: run notebooks against the real daemon, record them.
+
+Each notebook runs top to bottom in a fresh kernel (nbclient, the cells nbval runs) whose
+``DOCKER_HOST`` is a recording proxy in front of the real daemon, so every client of the
+kernel (SDK, ``docker`` CLI, raw HTTP) is recorded. The kernel's own wiretap proxy chains
+to the recording proxy exactly as, in replay, it chains to the replay server. A notebook
+that fails keeps its previous recording; the command then exits non-zero.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .format import Header, Recording, cells_hash, save
+
+ROOT = Path(__file__).resolve().parents[2]
+RECORDINGS = ROOT / "recordings"
+LEARNER = "learner"  # recordings use one fixed learner, so names and label filters replay
+CELL_TIMEOUT = 180
+
+
+@dataclass
+class Result:
+    """What recording one notebook gave: where, how many exchanges, how long, or the error."""
+    notebook: Path
+    path: Path | None
+    exchanges: int
+    seconds: float
+    error: str = ""
+
+    def __repr__(self) -> str:
+        if self.error:
+            return f"FAILED {self.notebook.name} after {self.seconds:.1f} s: {self.error}"
+        size = self.path.stat().st_size / 1024
+        return (f"recorded {self.notebook.name}: {self.exchanges} exchanges, {size:.1f} KiB, "
+                f"{self.seconds:.1f} s -> {self.path}")
+
+
+def recording_path(notebook: Path, out: Path = RECORDINGS) -> Path:
+    """recordings/NN-slug.jsonl.gz for a lesson; recordings/labs/NN-slug.jsonl.gz for a lab."""
+    notebook = Path(notebook)
+    if notebook.parent.parent.name == "labs":
+        return out / "labs" / f"{notebook.parent.name}.jsonl.gz"
+    return out / f"{notebook.stem}.jsonl.gz"
+
+
+def targets(numbers: list[str] | None = None) -> list[tuple[str, Path]]:
+    """(lesson number, notebook) of every lesson (and lab solution) to record, in course order."""
+    from ..course import LESSONS
+    found = []
+    for lesson in LESSONS:
+        if numbers and lesson.number not in numbers:
+            continue
+        found.append((lesson.number, lesson.notebook))
+        solution = lesson.lab / "solution.ipynb"
+        if solution.exists():
+            found.append((lesson.number, solution))
+    return found
+
+
+def record_notebook(number: str, notebook: Path, daemon_socket: str, out: Path = RECORDINGS,
+                    learner: str = LEARNER) -> Result:
+    """Run one notebook through a recording proxy; write its recording (kept old on failure)."""
+    from ..proxy import Proxy
+    from .recorder import Recorder
+
+    day = datetime.datetime.now(datetime.timezone.utc).date()
+    recorder = Recorder(f"{day:%a, %d %b %Y} 00:00:00 GMT")
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="dockerlens-record-") as tmp:
+        proxy = Proxy(os.path.join(tmp, "docker.sock"), daemon_socket,
+                      on_bytes=recorder.on_bytes).start()
+        try:
+            with _environment(DOCKER_HOST=proxy.url, DOCKERLENS_LEARNER=learner,
+                              DOCKERLENS_MODE="live"):
+                execute(notebook)
+        except Exception as err:  # report the notebook, keep going with the others
+            return Result(notebook, None, 0, time.monotonic() - started, _last_line(err))
+        finally:
+            proxy.stop()
+            _reset(learner)
+    exchanges = recorder.exchanges()
+    header = _header(number, notebook, day, learner, daemon_socket)
+    path = save(Recording(header, exchanges), recording_path(notebook, out))
+    return Result(notebook, path, len(exchanges), time.monotonic() - started)
+
+
+def execute(notebook: Path) -> None:
+    """Run the cells nbval runs (NBVAL_SKIP left out; NBVAL_RAISES_EXCEPTION may raise)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(notebook, as_version=4)
+    cells = []
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.cell_type == "code" and ("NBVAL_SKIP" in cell.source or "nbval-skip" in tags):
+            continue
+        if cell.cell_type == "code" and "NBVAL_RAISES_EXCEPTION" in cell.source:
+            cell.setdefault("metadata", {}).setdefault("tags", []).append("raises-exception")
+        cells.append(cell)
+    nb.cells = cells
+    NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
+                   resources={"metadata": {"path": str(Path(notebook).parent)}}).execute()
+
+
+def _header(number: str, notebook: Path, day, learner: str, daemon_socket: str) -> Header:
+    import docker
+    client = docker.DockerClient(base_url=f"unix://{daemon_socket}", version=None)
+    try:
+        version = client.version()
+        api = client.api.api_version
+    finally:
+        client.close()
+    return Header(lesson=number, notebook=str(Path(notebook).resolve().relative_to(ROOT)),
+                  cells_sha256=cells_hash(notebook), date=day.isoformat(),
+                  engine=version.get("Version", "?"), api=api, sdk=docker.__version__,
+                  learner=learner)
+
+
+def _reset(learner: str) -> None:
+    """Remove what the notebook left (a failed run may leave objects behind)."""
+    from ..connect import connect
+    from ..scope import reset
+    with _environment(DOCKERLENS_LEARNER=learner):
+        reset(connect())
+
+
+@contextlib.contextmanager
+def _environment(**values: str):
+    """Set environment variables (kernels inherit them), restoring the old values after."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _last_line(err: Exception) -> str:
+    lines = [l for l in str(err).strip().splitlines() if l.strip()]
+    return (lines[-1] if lines else type(err).__name__)[:300]
+
+
+def daemon_socket() -> str:
+    """The Unix socket path of the real daemon (recording needs one; TCP is refused)."""
+    from ..connect import find_endpoint
+    url, _ = find_endpoint()
+    if not url.startswith("unix://"):
+        raise SystemExit(f"recording needs a daemon on a Unix socket; {url} is not one. "
+                         "Unset DOCKER_HOST or point it at unix:///path/docker.sock.")
+    return url[len("unix://"):]
+
+
+def record(numbers: list[str] | None = None, out: Path = RECORDINGS, log=print) -> list[Result]:
+    """Record every lesson (or those numbered); print one line per notebook."""
+    if os.environ.get("DOCKERLENS_MODE") == "replay":
+        raise SystemExit("DOCKERLENS_MODE=replay is set: recording needs the live daemon; unset it")
+    socket_path = daemon_socket()
+    results = []
+    for number, notebook in targets(numbers):
+        result = record_notebook(number, notebook, socket_path, out)
+        log(repr(result))
+        results.append(result)
+    total = sum(p.stat().st_size for p in Path(out).rglob("*.jsonl.gz"))
+    log(f"recordings in {out}: {total / 1024:.0f} KiB in total")
+    return results
