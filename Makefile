@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test prepare doctor images reset clean-venv bench
+.PHONY: lab test prepare doctor images reset clean-venv bench record
 
 lab: prepare
 	$(PY) -m dockerlens lab
@@ -35,3 +35,8 @@ clean-venv:
 
 bench: prepare
 	$(PY) -m dockerlens.bench
+
+# Re-record the replay recordings (recordings/) from the live daemon: after editing a notebook.
+# `make record LESSONS="02 05"` records only those lessons.
+record: prepare
+	$(PY) -m dockerlens record $(LESSONS)
