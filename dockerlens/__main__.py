@@ -59,6 +59,13 @@ def _lab(args) -> int:
     os.execv(sys.executable, cmd)
 
 
+def _record(args) -> int:
+    """Run notebooks against the real daemon through a recording proxy (Binder replays them)."""
+    from .replay.record import record
+    results = record(args.lessons or None)
+    return 1 if any(r.error for r in results) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from .connect import DaemonUnavailable
     parser = argparse.ArgumentParser(prog="python -m dockerlens", description=__doc__)
@@ -77,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("lab", help="start JupyterLab at the preflight notebook")
     p.add_argument("--port", type=int, default=8888)
     p.set_defaults(run=_lab)
+    p = sub.add_parser("record", help="record notebooks against the real daemon for replay mode")
+    p.add_argument("lessons", nargs="*", metavar="NN", help="lesson numbers (default: all)")
+    p.set_defaults(run=_record)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
