@@ -217,6 +217,7 @@ class Connection:
         self.upstream: socket.socket | None = None
         self.uin = None
         self.tap = proxy.on_bytes
+        self.client_gone = False
 
     def serve(self) -> None:
         self.proxy._track(self.client, True)
@@ -244,19 +245,24 @@ class Connection:
         ex = self._begin(head)
         try:
             return self._relay(head, ex)
-        except Malformed as err:
+        except (OSError, ValueError) as err:
+            if self.client_gone:
+                self._finish(ex)  # the client hung up on a long answer: a cancel, not a failure
+                return False
+            return self._failed(ex, err)
+
+    def _failed(self, ex: Exchange, err: Exception) -> bool:
+        """Record why an exchange broke off; answer 502 if the client has no answer yet."""
+        if isinstance(err, Malformed):
             self._finish(ex, error=f"malformed request body ({err})")
-            return False
-        except UpstreamGone as err:
+        elif isinstance(err, UpstreamGone):
             self._upstream_failed(ex, f"the daemon closed the connection ({err})")
-            return False
-        except OSError as err:
-            if ex.status is None and not _client_closed(err):
-                self._upstream_failed(ex, f"the daemon at {self.proxy.upstream_path} is gone "
-                                          f"({err.strerror or err})")
-            else:
-                self._finish(ex, error=None if ex.status else f"connection lost ({err})")
-            return False
+        elif ex.status is None:
+            reason = getattr(err, "strerror", None) or err
+            self._upstream_failed(ex, f"the daemon at {self.proxy.upstream_path} is gone ({reason})")
+        else:
+            self._finish(ex)  # the client stopped reading: its choice, not a failure
+        return False
 
     def _begin(self, head: Head) -> Exchange:
         method = head.first[0].decode("latin-1")
@@ -515,6 +521,7 @@ class _ClientWatch:
             if events and not self._stop.is_set():
                 if events[0][1] & (select.POLLRDHUP | select.POLLHUP | select.POLLERR) \
                         or _peer_closed(self.conn.client):
+                    self.conn.client_gone = True
                     if self.conn.upstream is not None:
                         _shutdown(self.conn.upstream, socket.SHUT_RDWR)
                 return
@@ -531,10 +538,6 @@ def _peer_closed(sock: socket.socket) -> bool:
         return False
     except OSError:
         return True
-
-
-def _client_closed(err: OSError) -> bool:
-    return isinstance(err, (BrokenPipeError, ConnectionResetError))
 
 
 def _shutdown(sock: socket.socket | None, how: int) -> None:
