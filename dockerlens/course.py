@@ -29,6 +29,7 @@ LESSONS = [
     Lesson("00", "preflight", "Preflight: how this course works", 10),
     Lesson("01", "containers-vs-vms", "Containers vs virtual machines", 25),
     Lesson("04", "images", "Container images: layers, build, cache, tags", 25),
+    Lesson("06", "networks", "Networks: bridges, DNS, published ports, isolation", 25),
 ]
 
 
