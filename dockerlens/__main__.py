@@ -59,6 +59,11 @@ def _lab(args) -> int:
     os.execv(sys.executable, cmd)
 
 
+def _labs(args) -> int:
+    from .labs.cli import run
+    return run(generate=args.generate, verify=args.check)
+
+
 def _record(args) -> int:
     """Run notebooks against the real daemon through a recording proxy (Binder replays them)."""
     from .replay.record import record
@@ -87,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("record", help="record notebooks against the real daemon for replay mode")
     p.add_argument("lessons", nargs="*", metavar="NN", help="lesson numbers (default: all)")
     p.set_defaults(run=_record)
+    p = sub.add_parser("labs", help="lab progress of every learner; --generate the learner notebooks")
+    p.add_argument("--generate", action="store_true", help="write each lab.ipynb from its solution.ipynb")
+    p.add_argument("--check", action="store_true", help="exit 1 if a lab.ipynb is not up to date")
+    p.set_defaults(run=_labs)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

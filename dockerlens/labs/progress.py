@@ -11,16 +11,13 @@ from .. import scope
 
 
 def progress_dir() -> Path:
-    """Where progress files live: ``~/.dockerlens`` (the folder of DOCKERLENS_PROGRESS if set)."""
+    """Where progress files live: DOCKERLENS_PROGRESS (a folder, for tests) or ``~/.dockerlens``."""
     override = os.environ.get("DOCKERLENS_PROGRESS")
-    return Path(override).parent if override else Path.home() / ".dockerlens"
+    return Path(override) if override else Path.home() / ".dockerlens"
 
 
 def progress_path(learner: str | None = None) -> Path:
-    """This learner's progress file: DOCKERLENS_PROGRESS, else ``~/.dockerlens/progress-<learner>.json``."""
-    override = os.environ.get("DOCKERLENS_PROGRESS")
-    if override and learner is None:
-        return Path(override)
+    """A learner's progress file: ``<progress_dir>/progress-<learner>.json``."""
     return progress_dir() / f"progress-{learner or scope.learner()}.json"
 
 
@@ -74,8 +71,5 @@ class Progress:
 
 
 def all_progress() -> list[Progress]:
-    """Every learner's progress file found in the progress folder (for ``python -m dockerlens labs``)."""
-    files = set(progress_dir().glob("progress-*.json"))
-    if os.environ.get("DOCKERLENS_PROGRESS"):
-        files.add(Path(os.environ["DOCKERLENS_PROGRESS"]))
-    return [Progress.load(p) for p in sorted(files) if p.exists()]
+    """Every learner's progress file in the progress folder (for ``python -m dockerlens labs``)."""
+    return [Progress.load(p) for p in sorted(progress_dir().glob("progress-*.json"))]

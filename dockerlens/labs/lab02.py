@@ -1,0 +1,99 @@
+"""Lab 02 · the Docker Engine: the SDK and raw HTTP are two ways to speak one REST API."""
+from __future__ import annotations
+
+import json
+
+from .. import scope
+from .check import Fail, Lab, Pending
+
+LAB = Lab("02", "The Docker Engine: SDK calls and raw HTTP")
+ROLE = ("role", "target")
+MESSAGE = "made with the SDK"
+
+
+@LAB.task(1, "a container made with the SDK, with the label role=target and its own command",
+          section="The SDK", within=5, hint="`client.containers.run(lens.image(\"base\"), "
+          f"[\"echo\", \"{MESSAGE}\"], name=lens.name(\"sdk\"), labels=lens.labels(role=\"target\"), "
+          "detach=True)`")
+def sdk_container(ctx):
+    ctr = ctx.container("sdk")
+    labels = ctr.labels
+    key, value = ROLE
+    if labels.get(key) != value:
+        has = f"`{key}={labels[key]}`" if key in labels else f"no `{key}` label"
+        raise Fail(f"container `{ctr.name}` has {has}; it needs `{key}={value}`: "
+                   f"`labels=lens.labels({key}=\"{value}\")` (labels are fixed at creation)")
+    command = ctr.attrs["Config"].get("Cmd") or []
+    if command != ["echo", MESSAGE]:
+        raise Fail(f"container `{ctr.name}` runs `{' '.join(command) or '(the image default)'}`, "
+                   f"not `echo {MESSAGE}`: pass the command as a list, `[\"echo\", \"{MESSAGE}\"]`")
+    status = ctx.state(ctr)["Status"]
+    if status == "running":
+        raise Pending(f"container `{ctr.name}` is still running")
+    if status == "created":
+        raise Fail(f"container `{ctr.name}` was created but never started: `ctr.start()`")
+
+
+def _dechunk(body: bytes) -> bytes:
+    """Undo HTTP/1.1 chunked transfer encoding (answers to HTTP/1.0 requests are never chunked)."""
+    out, rest = b"", body
+    while rest:
+        size_line, _, rest = rest.partition(b"\r\n")
+        size = int(size_line.split(b";")[0] or b"0", 16)
+        if size == 0:
+            break
+        out, rest = out + rest[:size], rest[size + 2:]
+    return out
+
+
+def _parse(raw: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers (lower-case names) and body of a raw HTTP response, or Fail."""
+    head, sep, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ", 2)
+    if not sep or not parts[0].startswith("HTTP/1.") or len(parts) < 2 or not parts[1].isdigit():
+        raise Fail(f"`raw` does not start with an HTTP status line (it starts with "
+                   f"`{raw[:30]!r}`): keep everything the socket sent, headers included")
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    if "chunked" in headers.get("transfer-encoding", ""):
+        try:
+            body = _dechunk(body)
+        except ValueError:
+            raise Fail("the chunked body in `raw` is cut short: read until the socket closes") from None
+    return int(parts[1]), headers, body
+
+
+@LAB.task(2, "`raw`: the daemon's raw HTTP answer listing containers, and `target`: the ID of yours",
+          section="Raw HTTP over the socket", hint="open an `AF_UNIX` socket to the daemon's socket, "
+          "send `GET /containers/json?all=1 HTTP/1.0\\r\\nHost: docker\\r\\n\\r\\n`, read until it "
+          "closes into `raw`; `json.loads` the body after the blank line, and set `target` to the "
+          "`Id` of the entry whose `Labels` have `role=target`")
+def raw_listing(ctx):
+    raw = ctx.var("raw", (bytes, str), "the bytes the daemon's socket sent back")
+    raw = raw.encode("latin-1", "replace") if isinstance(raw, str) else raw
+    status, headers, body = _parse(raw)
+    if status != 200:
+        raise Fail(f"`raw` holds an HTTP {status} answer, not 200: the endpoint is "
+                   "`GET /containers/json`")
+    if "api-version" not in headers:
+        raise Fail("`raw` has no `Api-Version` header, so it did not come from the Docker daemon")
+    try:
+        listing = json.loads(body)
+    except ValueError:
+        raise Fail("the body of `raw` is not complete JSON: read until the socket closes") from None
+    if not isinstance(listing, list) or not all(isinstance(c, dict) and "Id" in c for c in listing):
+        raise Fail("the body of `raw` is not a list of containers: the endpoint is "
+                   "`GET /containers/json?all=1`")
+    ctr = ctx.container("sdk")
+    if not any(c["Id"] == ctr.id for c in listing):
+        raise Fail(f"the list in `raw` has {len(listing)} container(s) but not `{ctr.name}`: "
+                   "it has exited, and only `?all=1` lists stopped containers too")
+    target = ctx.var("target", str, "the Id of the container labelled role=target")
+    if len(target) < 12 or not ctr.id.startswith(target):
+        raise Fail(f"`target` is `{target[:20]}`, not the ID of `{ctr.name}` (the container "
+                   "labelled `role=target`)")
+    if scope.labels_of(ctr).get(ROLE[0]) != ROLE[1]:
+        raise Fail(f"container `{ctr.name}` does not carry `role=target` (task 1)")

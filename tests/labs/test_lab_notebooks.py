@@ -1,0 +1,39 @@
+"""Every lab's solution runs and all its checks pass; every learner notebook runs with failing checks."""
+from __future__ import annotations
+
+import pytest
+
+from dockerlens.labs import NUMBERS
+from dockerlens.labs.generate import lab_dirs
+
+from ..notebooks.nbrun import assert_ran, run_notebook
+
+LABS = lab_dirs()
+
+
+def test_eight_labs_found():
+    """A harness that silently stops finding labs fails here."""
+    assert [d.name[:2] for d in LABS] == NUMBERS
+    assert len(LABS) == 8
+
+
+@pytest.mark.docker
+@pytest.mark.notebooks
+@pytest.mark.parametrize("folder", LABS, ids=lambda d: d.name)
+def test_solution_passes_every_check(folder, cleanup, tmp_path):
+    """The solution ends with ``assert report.passed``: nbval fails if any check fails."""
+    run = run_notebook(folder / "solution.ipynb", env={"DOCKERLENS_PROGRESS": str(tmp_path)})
+    assert_ran(run)
+
+
+@pytest.mark.docker
+@pytest.mark.notebooks
+@pytest.mark.parametrize("folder", LABS, ids=lambda d: d.name)
+def test_learner_notebook_runs_with_failing_checks(folder, cleanup, tmp_path):
+    """Empty task cells: every check cell shows a failure result, and no cell raises."""
+    run = run_notebook(folder / "lab.ipynb", env={"DOCKERLENS_PROGRESS": str(tmp_path)})
+    assert_ran(run)
+    import json
+    progress = json.loads(next(tmp_path.glob("progress-*.json")).read_text())
+    tasks = {k: v for k, v in progress["tasks"].items() if k.startswith(folder.name[:2] + ".")}
+    assert tasks and all(v["passed"] is None and v["failures"] >= 1 for v in tasks.values()), tasks
