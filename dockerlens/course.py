@@ -30,6 +30,7 @@ LESSONS = [
     Lesson("01", "containers-vs-vms", "Containers vs virtual machines", 25),
     Lesson("04", "images", "Container images: layers, build, cache, tags", 25),
     Lesson("06", "networks", "Networks: bridges, DNS, published ports, isolation", 25),
+    Lesson("07", "volumes", "Volumes: where a container's data lives", 20),
 ]
 
 
