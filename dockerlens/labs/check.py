@@ -55,6 +55,21 @@ class Task:
                 time.sleep(RETRY_EVERY)
             except Fail as why:
                 return str(why)
+            except Exception as err:  # the daemon, not the learner: say so, no traceback
+                if not _daemon_error(err):
+                    raise
+                return f"the daemon could not answer the check ({_daemon_error(err)}): is it running?"
+
+
+def _daemon_error(err: Exception) -> str:
+    """A one-line description if ERR came from talking to the daemon, else ''."""
+    import docker.errors
+    import requests
+    if isinstance(err, docker.errors.APIError):
+        return f"HTTP {err.status_code}: {err.explanation or err}"
+    if isinstance(err, (requests.exceptions.RequestException, ConnectionError)):
+        return f"{type(err).__name__}: {str(err)[:160]}"
+    return ""
 
 
 @dataclass

@@ -57,6 +57,12 @@ class Context:
                        + (f" ({what})" if what else ""))
         return value
 
+    @staticmethod
+    def transcript() -> list | None:
+        """This kernel's wiretap exchanges, or None when the wiretap is not running here."""
+        from .. import wiretap
+        return wiretap.transcript() if wiretap.running() else None
+
     # --- this learner's objects ----------------------------------------------------------
     def _missing(self, kind: str, name: str, create: str, exists_unlabelled: bool) -> Fail:
         if exists_unlabelled:

@@ -95,5 +95,10 @@ def raw_listing(ctx):
     if len(target) < 12 or not ctr.id.startswith(target):
         raise Fail(f"`target` is `{target[:20]}`, not the ID of `{ctr.name}` (the container "
                    "labelled `role=target`)")
+    sent = ctx.transcript()
+    if sent is not None and not any(e.client == "http" and e.method == "GET" and e.status == 200
+                                    and e.path.endswith("/containers/json") for e in sent):
+        raise Fail("the wiretap saw no raw HTTP `GET /containers/json` from this notebook (only SDK "
+                   "or CLI requests): write the request bytes to the socket yourself")
     if scope.labels_of(ctr).get(ROLE[0]) != ROLE[1]:
         raise Fail(f"container `{ctr.name}` does not carry `role=target` (task 1)")
