@@ -62,6 +62,10 @@ def decide(base_url: str, daemon_name: str, daemon_kernel: str,
 
 def where(client, endpoint: str | None = None) -> DaemonPlace:
     """Ask the daemon who it is and compare with this machine."""
+    from . import replay
+    if replay.active() or replay.recording():  # a replay's daemon is never on this machine
+        return DaemonPlace(False, "this is a REPLAY of a recorded session: the daemon that "
+                                  "answered it ran on another machine")
     info = client.info()
     if endpoint is None:
         from .session import _session

@@ -4,7 +4,7 @@
 of a replayed session should carry (None when live).
 """
 from .mode import (ENV_MODE, NoRecording, StaleRecording, active, available, banner, check_current,
-                   recording_for, server, start, stop, wanted)
+                   recording, recording_for, server, start, stop, wanted)
 
 __all__ = ["NoRecording", "StaleRecording", "active", "available", "banner", "check_current",
-           "recording_for", "server", "start", "stop", "wanted"]
+           "recording", "recording_for", "server", "start", "stop", "wanted"]

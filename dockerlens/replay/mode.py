@@ -15,6 +15,7 @@ from .server import ReplayServer
 
 ENV_MODE = "DOCKERLENS_MODE"
 ENV_SPEED = "DOCKERLENS_REPLAY_SPEED"
+ENV_RECORDING = "DOCKERLENS_RECORDING"
 README_HINT = "for a live daemon see README"
 _state: dict = {}
 
@@ -30,6 +31,11 @@ class StaleRecording(RuntimeError):
 def wanted() -> bool:
     """True when the environment asks for replay mode (``DOCKERLENS_MODE=replay``)."""
     return os.environ.get(ENV_MODE, "").strip().lower() == "replay"
+
+
+def recording() -> bool:
+    """True while ``make record`` runs this kernel: code paths must be those replay can serve."""
+    return os.environ.get(ENV_RECORDING) == "1"
 
 
 def active() -> bool:
@@ -122,4 +128,4 @@ def server() -> ReplayServer | None:
 
 
 __all__ = ["NoRecording", "RECORDINGS", "StaleRecording", "active", "available", "banner",
-           "check_current", "recording_for", "server", "start", "stop", "wanted"]
+           "check_current", "recording", "recording_for", "server", "start", "stop", "wanted"]

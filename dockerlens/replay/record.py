@@ -77,7 +77,7 @@ def record_notebook(number: str, notebook: Path, daemon_socket: str, out: Path =
                       on_bytes=recorder.on_bytes).start()
         try:
             with _environment(DOCKER_HOST=proxy.url, DOCKERLENS_LEARNER=learner,
-                              DOCKERLENS_MODE="live"):
+                              DOCKERLENS_MODE="live", DOCKERLENS_RECORDING="1"):
                 execute(notebook)
         except Exception as err:  # report the notebook, keep going with the others
             return Result(notebook, None, 0, time.monotonic() - started, _last_line(err))
