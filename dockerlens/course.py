@@ -31,6 +31,7 @@ LESSONS = [
     Lesson("04", "images", "Container images: layers, build, cache, tags", 25),
     Lesson("06", "networks", "Networks: bridges, DNS, published ports, isolation", 25),
     Lesson("07", "volumes", "Volumes: where a container's data lives", 20),
+    Lesson("08", "events", "Events: the daemon's diary", 20),
 ]
 
 
