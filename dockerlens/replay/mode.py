@@ -17,6 +17,9 @@ ENV_MODE = "DOCKERLENS_MODE"
 ENV_SPEED = "DOCKERLENS_REPLAY_SPEED"
 ENV_RECORDING = "DOCKERLENS_RECORDING"
 README_HINT = "for a live daemon see README"
+LAB_NEEDS_LIVE = ("this check needs a live daemon: the course is REPLAYING a recorded session, "
+                  "so nothing you create is really there. Run the course with Docker (README: "
+                  "local daemon, or the dev container in the cloud) to have your work checked.")
 _state: dict = {}
 
 
