@@ -40,7 +40,7 @@ def _reset(args) -> int:
 
 def _prepare(args) -> int:
     from .system import prepare
-    prepare()
+    prepare(replay_ok=args.replay_ok)
     return 0
 
 
@@ -84,8 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lesson", help="only objects of this lesson (e.g. 05)")
     p.add_argument("--images", action="store_true", help="also untag the shared course images")
     p.set_defaults(run=_reset)
-    sub.add_parser("prepare", help="install/start what the course needs (make lab/test)"
-                   ).set_defaults(run=_prepare)
+    p = sub.add_parser("prepare", help="install/start what the course needs (make lab/test)")
+    p.add_argument("--replay-ok", action="store_true",
+                   help="no daemon is not an error: the notebooks replay recordings (make lab)")
+    p.set_defaults(run=_prepare)
     p = sub.add_parser("lab", help="start JupyterLab at the preflight notebook")
     p.add_argument("--port", type=int, default=8888)
     p.set_defaults(run=_lab)
