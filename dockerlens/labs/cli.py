@@ -12,13 +12,15 @@ def progress_table() -> str:
     found = all_progress()
     if not found:
         return f"no lab progress yet (progress files live in {progress_dir()})"
-    lines = [f"progress files in {progress_dir()}", "learner".ljust(20) + "  ".join(l.number for l in labs)]
+    width = max(len("learner"), *(len(p.learner) for p in found)) + 2
+    lines = [f"progress files in {progress_dir()}",
+             "learner".ljust(width) + " ".join(f"{l.number:>5}" for l in labs)]
     for prog in found:
         cells = []
         for lab in labs:
             done = sum(bool(prog.passed_at(f"{lab.number}.{n}")) for n in lab.tasks)
-            cells.append(f"{done}/{len(lab.tasks)}")
-        lines.append(prog.learner[:19].ljust(20) + " ".join(cells))
+            cells.append(f"{done}/{len(lab.tasks)}".rjust(5))
+        lines.append(prog.learner.ljust(width) + " ".join(cells))
     return "\n".join(lines)
 
 

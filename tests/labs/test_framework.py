@@ -1,0 +1,218 @@
+"""The check framework without a daemon: results, hints, retry, progress, generated notebooks."""
+from __future__ import annotations
+
+import json
+import time
+
+import nbformat
+import pytest
+
+from dockerlens.labs import check, lab
+from dockerlens.labs.check import Fail, Lab, Pending, Report, Result
+from dockerlens.labs.context import Context, caller_variables
+from dockerlens.labs.generate import BLANK, lab_dirs, learner_copy, render, stale
+from dockerlens.labs.progress import Progress, progress_path
+
+
+def make_lab(run, within: float = 0.0) -> Lab:
+    toy = Lab("06", "toy")
+    toy.task(1, "a toy task", hint="try harder", section="Published ports", within=within)(run)
+    return toy
+
+
+def always_fails(ctx):
+    raise Fail("container `web` exists but port 8080 is not published; it publishes 80")
+
+
+# --- results --------------------------------------------------------------------------------
+def test_failed_result_text_and_html():
+    result = Result("06", 2, "the web image", False, "port `80` is <not> published")
+    assert repr(result) == "✗ 06.2 the web image: port `80` is <not> published"
+    page = result._repr_html_()
+    assert "✗ 06.2" in page and "<code>80</code>" in page and "&lt;not&gt;" in page
+    assert not result
+
+
+def test_passed_result_text_and_html():
+    result = Result("06", 1, "two containers", True)
+    assert repr(result) == "✓ 06.1 two containers: passed"
+    assert "✓ 06.1" in result._repr_html_() and "#1a7f37" in result._repr_html_()
+    assert result
+
+
+def test_report_passes_only_when_every_result_passes():
+    ok, bad = Result("05", 1, "a", True), Result("05", 2, "b", False, "why")
+    assert Report([ok, ok]).passed and not Report([ok, bad]).passed and not Report([]).passed
+    assert repr(Report([ok, bad])).startswith("1/2 tasks passed\n✓ 05.1 a: passed\n✗ 05.2 b: why")
+    assert "1/2 tasks passed" in Report([ok, bad])._repr_html_()
+
+
+# --- hints, then the lesson -----------------------------------------------------------------
+def test_third_failure_adds_the_hint_fourth_the_lesson_section():
+    toy = make_lab(always_fails)
+    first, second, third, fourth = (toy.check(1, variables={}) for _ in range(4))
+    assert first.reason == "container `web` exists but port 8080 is not published; it publishes 80"
+    assert not first.hint and not second.hint and not second.lesson
+    assert third.hint == "try harder" and not third.lesson
+    assert fourth.hint == "try harder"
+    assert fourth.lesson == "see lesson 06, section “Published ports”"
+    assert fourth.link == "../../notebooks/06-networks.ipynb"
+    assert repr(fourth).splitlines() == [
+        "✗ 06.1 a toy task: container `web` exists but port 8080 is not published; it publishes 80",
+        "  hint: try harder",
+        "  see lesson 06, section “Published ports” (../../notebooks/06-networks.ipynb)"]
+    assert 'href="../../notebooks/06-networks.ipynb"' in fourth._repr_html_()
+
+
+def test_a_pass_resets_the_failure_count():
+    outcome = {"fail": True}
+
+    def flaky(ctx):
+        if outcome["fail"]:
+            raise Fail("not yet")
+    toy = make_lab(flaky)
+    for _ in range(3):
+        toy.check(1, variables={})
+    outcome["fail"] = False
+    assert toy.check(1, variables={}).passed
+    outcome["fail"] = True
+    assert not toy.check(1, variables={}).hint
+
+
+# --- retry with a bound -----------------------------------------------------------------------
+def test_pending_is_retried_until_it_passes():
+    calls = []
+
+    def starting(ctx):
+        calls.append(1)
+        if len(calls) < 3:
+            raise Pending("nothing answers yet")
+    assert make_lab(starting, within=5).check(1, variables={}).passed
+    assert len(calls) == 3
+
+
+def test_pending_gives_up_at_its_bound():
+    def never(ctx):
+        raise Pending("nothing answers on http://127.0.0.1:1/")
+    started = time.monotonic()
+    result = make_lab(never, within=0.5).check(1, variables={})
+    assert 0.5 <= time.monotonic() - started < 1.5
+    assert result.reason == "nothing answers on http://127.0.0.1:1/"
+
+
+def test_a_plain_fail_is_not_retried():
+    calls = []
+
+    def missing(ctx):
+        calls.append(1)
+        raise Fail("there is no container")
+    make_lab(missing, within=5).check(1, variables={})
+    assert calls == [1]
+
+
+def test_a_bug_in_a_check_is_not_hidden():
+    def buggy(ctx):
+        raise ZeroDivisionError
+    with pytest.raises(ZeroDivisionError):
+        make_lab(buggy).check(1, variables={})
+
+
+# --- the learner's variables --------------------------------------------------------------------
+def test_missing_and_mistyped_variables_fail_with_words():
+    ctx = Context("08", {"seen": (e for e in []), "exit_code": "7"})
+    with pytest.raises(Fail, match=r"^there is no variable `raw` in your notebook yet: assign bytes"):
+        ctx.var("raw", bytes, "bytes")
+    with pytest.raises(Fail, match=r"^`seen` is a generator, but this task needs a list"):
+        ctx.var("seen", list)
+    with pytest.raises(Fail, match=r"^`exit_code` is a str, but this task needs a int"):
+        ctx.var("exit_code", int)
+
+
+def test_checks_read_the_callers_variables():
+    host_pid = 4242  # noqa: F841 (read from this frame by the framework)
+    assert caller_variables()["host_pid"] == 4242
+    seen: list = []  # noqa: F841
+    result = check("08.1")  # no daemon needed: an empty `seen` fails before any daemon call
+    assert not result.passed
+    assert result.reason.startswith("`seen` holds 0 event(s), none of container")
+
+
+def test_unknown_labs_and_keys_say_what_exists():
+    with pytest.raises(KeyError, match="the labs are 01, 02, 03, 04, 05, 06, 07, 08"):
+        lab("09")
+    with pytest.raises(ValueError, match='looks like "06.2"'):
+        check("06")
+    with pytest.raises(KeyError, match=r"lab 06 has tasks \[1, 2, 3\], not 9"):
+        lab(6).check(9, variables={})
+    assert lab(6) is lab("06")
+
+
+# --- progress -----------------------------------------------------------------------------------
+def test_progress_file_per_learner(progress_dir, monkeypatch):
+    monkeypatch.setenv("DOCKERLENS_LEARNER", "pytest-carol")
+    toy = make_lab(always_fails)
+    toy.check(1, variables={})
+    path = progress_dir / "progress-pytest-carol.json"
+    assert progress_path() == path
+    data = json.loads(path.read_text())
+    assert data == {"learner": "pytest-carol", "tasks": {"06.1": {"passed": None, "failures": 1}}}
+    Progress.load().record(Result("06", 1, "t", True))
+    assert Progress.load().passed_at("06.1")
+    assert "✓ 1. a toy task  (passed " in repr(toy)
+    assert repr(Progress.load()) == "pytest-carol: 1 task(s) passed (lab 06: 1)"
+
+
+def test_unreadable_progress_starts_afresh(progress_dir):
+    progress_dir.mkdir(parents=True)
+    progress_path().write_text("{not json")
+    assert Progress.load().tasks == {}
+
+
+# --- generated learner notebooks ----------------------------------------------------------------
+def test_learner_copy_blanks_solution_cells_and_drops_solution_only():
+    def cell(source, tags=(), **kw):
+        made = nbformat.v4.new_code_cell(source, **kw)
+        if tags:
+            made.metadata["tags"] = list(tags)
+        return made
+    solution = nbformat.v4.new_notebook(cells=[
+        cell("import dockerlens as lens"),
+        cell("secret = 42", ["solution"]),
+        cell("lab.check(1)", outputs=[nbformat.v4.new_output("stream", text="✓")], execution_count=3),
+        cell("assert report.passed", ["solution-only"]),
+    ])
+    copy = learner_copy(solution)
+    assert [c.source for c in copy.cells] == ["import dockerlens as lens", BLANK, "lab.check(1)"]
+    assert copy.cells[1].metadata["tags"] == ["task"]
+    assert copy.cells[2].outputs == [] and copy.cells[2].execution_count is None
+    assert solution.cells[1].source == "secret = 42"  # the source is untouched
+
+
+def test_every_committed_lab_notebook_is_generated_from_its_solution():
+    folders = lab_dirs()
+    assert len(folders) == 8
+    old = [f.name for f in folders if stale(f)]
+    assert not old, f"run python -m dockerlens labs --generate: {old} differ from their solution"
+
+
+def test_learner_notebooks_hold_no_solution_code():
+    for folder in lab_dirs():
+        sol = nbformat.read(folder / "solution.ipynb", as_version=4)
+        learner = nbformat.reads(render(folder), as_version=4)
+        secret = [c.source for c in sol.cells if "solution" in c.metadata.get("tags", [])]
+        assert secret, f"{folder.name}: no cell tagged solution"
+        assert not any(s in (c.source for c in learner.cells) for s in secret)
+        checks = [c.source for c in learner.cells if c.source.startswith("lab.check(")]
+        assert len(checks) == len(lab(folder.name[:2]).tasks), folder.name
+        assert not any("assert" in c.source for c in learner.cells if c.cell_type == "code")
+
+
+def test_cli_check_flags_a_stale_learner_notebook(tmp_path, monkeypatch, capsys):
+    from dockerlens.labs import cli, generate
+    folder = tmp_path / "05-containers"
+    folder.mkdir()
+    (folder / "solution.ipynb").write_text((lab_dirs()[4] / "solution.ipynb").read_text())
+    monkeypatch.setattr(generate, "ROOT", tmp_path)
+    assert cli.run(verify=True) == 1
+    assert "05-containers/lab.ipynb is not generated" in capsys.readouterr().out
+    assert cli.run(generate=True) == 0 and cli.run(verify=True) == 0
