@@ -7,7 +7,7 @@ LAB = Lab("01", "Containers vs VMs: cgroups, a shared kernel, a host process")
 MIB = 1024 * 1024
 
 
-@LAB.task(1, "a 64 MB container that was OOM-killed", section="cgroups: limits the kernel enforces",
+@LAB.task(1, "a 64 MB container that was OOM-killed", section="cgroups: a memory limit and what happens past it",
           within=10, hint="`mem_limit=\"64m\", memswap_limit=\"64m\"` and a command that never stops "
                           "allocating, e.g. `[\"tail\", \"/dev/zero\"]` (it waits for a newline "
                           "that never comes, keeping everything in memory)")
@@ -28,7 +28,7 @@ def oom_killed(ctx):
                    "OOM-killed: its command never used more than 64 MiB")
 
 
-@LAB.task(2, "a container that printed the host's kernel release", section="One kernel, shared",
+@LAB.task(2, "a container that printed the host's kernel release", section="One kernel",
           within=5, hint="`uname -r` prints the kernel release; run it in a container named "
                          "`lens.name(\"kernel\")` and compare with `client.info()[\"KernelVersion\"]`")
 def shared_kernel(ctx):
@@ -45,7 +45,7 @@ def shared_kernel(ctx):
 
 
 @LAB.task(3, "`host_pid`: the host's PID of a container's main process",
-          section="A container is a process", hint="start `lens.name(\"sleeper\")` with "
+          section="PID 1 inside, an ordinary PID outside", hint="start `lens.name(\"sleeper\")` with "
           "`[\"sleep\", \"3600\"]`, `ctr.reload()`, then `host_pid = ctr.attrs[\"State\"][\"Pid\"]`")
 def host_pid(ctx):
     pid = ctx.var("host_pid", int, "the PID the host sees for the sleeper's main process")

@@ -55,7 +55,7 @@ def _daemon_has(ctx, event: dict) -> bool | None:
 
 
 @LAB.task(1, "`seen`: the events of a container's whole life, collected by your watcher",
-          section="Following the event stream", hint="start a thread iterating "
+          section="A watcher of your own", hint="start a thread iterating "
           "`client.events(decode=True, filters={\"label\": ...})` and appending to `seen`, then run "
           "`lens.name(\"life\")` with `remove=True`; stop the watcher after the `destroy` event")
 def life(ctx):
@@ -76,7 +76,7 @@ def life(ctx):
                    "collect events from `client.events()`, don't write them yourself")
 
 
-@LAB.task(2, "`exit_code`: the exit code, read from the `die` event", section="What an event carries",
+@LAB.task(2, "`exit_code`: the exit code, read from the `die` event", section="Every change is an event",
           hint="the `die` event's `Actor.Attributes` carry `exitCode` as a string: "
                "`exit_code = int(event[\"Actor\"][\"Attributes\"][\"exitCode\"])`")
 def exit_code(ctx):

@@ -216,3 +216,21 @@ def test_cli_check_flags_a_stale_learner_notebook(tmp_path, monkeypatch, capsys)
     assert cli.run(verify=True) == 1
     assert "05-containers/lab.ipynb is not generated" in capsys.readouterr().out
     assert cli.run(generate=True) == 0 and cli.run(verify=True) == 0
+
+
+def test_lesson_sections_named_by_hints_exist_in_the_lessons_written_so_far():
+    """'see lesson NN, section X' must name a real '## X' heading of that lesson's notebook."""
+    from dockerlens.labs import all_labs
+    from dockerlens.labs.generate import ROOT
+    checked = 0
+    for each in all_labs():
+        notebook = ROOT.parent / "notebooks" / f"{each.slug}.ipynb"
+        if not notebook.exists():
+            continue  # that lesson is not written yet
+        headings = {line[3:].strip() for c in nbformat.read(notebook, as_version=4).cells
+                    if c.cell_type == "markdown" for line in c.source.splitlines()
+                    if line.startswith("## ")}
+        for task in each.tasks.values():
+            assert task.section in headings, f"lab {each.number} task {task.number}: {task.section!r}"
+            checked += 1
+    assert checked >= 1
