@@ -57,9 +57,9 @@ class Panel:
         """Stop any panel with the same key, draw the first frame, then start the threads."""
         with _REGISTRY_LOCK:
             previous = _PANELS.pop(self.key, None)
-            if previous is not None:
-                previous.stop()
             _PANELS[self.key] = self
+        if previous is not None:
+            previous.stop()
         from ..connect import connect
         self._client = direct.internal(connect(self.base_url or direct.daemon_url()))
         self.exchange = direct.latest()
@@ -115,8 +115,9 @@ class Panel:
         attrs = (event.get("Actor") or {}).get("Attributes") or {}
         if attrs.get(scope.LEARNER) == scope.learner():
             return True
-        if attrs.get("name", "").startswith(scope.name("")):
-            return True
+        actor = (event.get("Actor") or {}).get("ID", "")
+        if attrs.get("name", "").startswith(scope.name("")) or actor.startswith(scope.name("")):
+            return True  # networks by name; volumes carry only their name, as the actor ID
         ids = {c["Id"] for c in self.snapshot.containers}
         return attrs.get("container") in ids or (event.get("Actor") or {}).get("ID") in ids
 
