@@ -1,0 +1,82 @@
+"""The follower survives a daemon restart: a PRIVATE dockerd of this test, never the shared one."""
+from __future__ import annotations
+
+import shutil
+import signal
+import tempfile
+from pathlib import Path
+
+import pytest
+
+import dockerlens as lens
+from dockerlens.connect import connect
+from dockerlens.live import EventFollower, wait_until
+from dockerlens.system import start_dockerd, wait_for_ping
+
+pytestmark = [pytest.mark.docker, pytest.mark.fault]
+
+
+class PrivateDaemon:
+    """A dockerd with its own socket, data root, exec root and pid file, under a temp dir."""
+
+    def __init__(self):
+        if not shutil.which("dockerd"):
+            pytest.skip("dockerd is not installed")
+        self.root = Path(tempfile.mkdtemp(prefix="lens-fault-"))
+        self.socket = self.root / "docker.sock"
+        self.url = f"unix://{self.socket}"
+        self.proc = None
+
+    def start(self) -> None:
+        self.proc = start_dockerd(
+            str(self.socket), self.root / "dockerd.pid", self.root / "dockerd.log",
+            "--data-root", str(self.root / "data"), "--exec-root", str(self.root / "exec"),
+            "--bridge=none", "--iptables=false", "--ip-masq=false")
+        if not wait_for_ping(self.url, 60, self.proc):
+            log = (self.root / "dockerd.log").read_text(errors="replace")[-2000:]
+            pytest.fail(f"the private dockerd did not answer; its log:\n{log}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(30)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@pytest.fixture
+def private_daemon():
+    daemon = PrivateDaemon()
+    try:
+        daemon.start()
+        yield daemon
+    finally:
+        daemon.remove()
+
+
+def test_follower_reconnects_after_a_daemon_restart(private_daemon):
+    seen: list[str] = []
+    statuses: list[str] = []
+    follower = EventFollower(lambda e: seen.append(e["Actor"]["ID"]), filters={"type": ["volume"]},
+                             base_url=private_daemon.url, on_status=statuses.append,
+                             backoff=(0.1, 0.5)).start()
+    try:
+        assert wait_until(lambda: follower.status == "following", 10)
+        private_daemon.stop()
+        assert wait_until(lambda: follower.status == "reconnecting", 10), statuses
+        private_daemon.start()
+        assert wait_until(lambda: follower.status == "following", 15), statuses
+        assert follower.reconnects >= 1
+        client = connect(private_daemon.url)
+        try:
+            vol = client.volumes.create(lens.name("after-restart"), labels=lens.labels())
+            assert wait_until(lambda: vol.name in seen, 5), seen
+            vol.remove()
+        finally:
+            client.close()
+        assert statuses[:3] == ["following", "reconnecting", "following"], statuses
+    finally:
+        follower.stop()
+    assert not follower.alive
