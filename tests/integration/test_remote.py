@@ -1,0 +1,93 @@
+"""The mutual-TLS TCP endpoint: certificates work, no certificate is refused, traffic is tapped."""
+from __future__ import annotations
+
+import os
+import socket
+import stat
+import threading
+import time
+
+import docker
+import pytest
+
+from dockerlens.remote import TLSForwarder
+
+pytestmark = pytest.mark.docker
+
+
+@pytest.fixture
+def forwarder():
+    fwd = TLSForwarder(key="test").start()
+    yield fwd
+    fwd.stop()
+
+
+def test_sdk_with_the_course_certificates_reaches_the_daemon(forwarder, client):
+    tls_client = forwarder.client()
+    try:
+        assert tls_client.ping()
+        assert tls_client.version()["ApiVersion"] == client.version()["ApiVersion"]
+    finally:
+        tls_client.close()
+    assert forwarder.accepted >= 1
+
+
+def test_a_client_without_a_certificate_is_refused(forwarder):
+    with pytest.raises(docker.errors.DockerException, match="SSL"):
+        forwarder.client(client_cert=False)
+    assert forwarder.refused, "the server should have recorded the refused handshake"
+
+
+def test_plain_http_gets_no_answer(forwarder):
+    with socket.create_connection(("127.0.0.1", forwarder.port), timeout=5) as sock:
+        sock.sendall(b"GET /_ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        try:
+            answer = sock.recv(1024)
+        except ConnectionResetError:
+            answer = b""
+    assert b"HTTP/1." not in answer and b"OK" not in answer
+
+
+def test_the_cli_reaches_it_with_docker_host_tls_verify_and_cert_path(forwarder):
+    env = forwarder.env()
+    assert env["DOCKER_HOST"] == forwarder.url and env["DOCKER_TLS_VERIFY"] == "1"
+    done = forwarder.docker("version", "--format", "{{.Server.APIVersion}}")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().startswith("1.")
+    made = forwarder.create_context("course-tls")
+    assert made.returncode == 0, made.stderr
+    via_context = forwarder.docker("info", "--format", "{{.ServerVersion}}", context="course-tls")
+    assert via_context.returncode == 0, via_context.stderr
+
+
+def test_keys_are_private_and_gone_after_stop():
+    fwd = TLSForwarder(key="test-private").start()
+    certs = fwd.certs
+    assert stat.S_IMODE(os.stat(certs.directory).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(certs.key).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(certs.server_key).st_mode) == 0o600
+    started = time.monotonic()
+    fwd.stop()
+    assert time.monotonic() - started < 1.5
+    assert not certs.directory.exists()
+    assert not any(t.name.startswith(f"dockerlens-tls-{fwd.port}") for t in threading.enumerate())
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", fwd.port), timeout=1).close()
+
+
+def test_tls_requests_land_in_the_wiretap_transcript():
+    wiretap = pytest.importorskip("dockerlens.wiretap")
+    from dockerlens.connect import find_endpoint
+    url, _ = find_endpoint()
+    proxy = wiretap.start(url)
+    if proxy is None:
+        pytest.skip("the daemon is not on a UNIX socket")
+    with TLSForwarder(target=proxy[len("unix://"):], key="test-tap") as fwd:
+        first = wiretap.TRANSCRIPT.last_seq()
+        tls_client = fwd.client()
+        try:
+            tls_client.containers.list(filters={"label": "dockerlens.never"})
+        finally:
+            tls_client.close()
+    seen = [(ex.client, ex.operation) for ex in wiretap.TRANSCRIPT.since(first)]
+    assert ("sdk", "ContainerList") in seen, seen
