@@ -106,7 +106,7 @@ class Result:
         colour, mark = ("#1a7f37", "✓") if self.passed else ("#cf222e", "✗")
         body = "passed" if self.passed else _code(self.reason)
         parts = [f'<div style="border-left:4px solid {colour};padding:4px 8px;margin:2px 0">'
-                 f'<b style="color:{colour}">{mark} {self.key}</b> {html.escape(self.title)}: {body}']
+                 f'<b style="color:{colour}">{mark} {self.key}</b> {_code(self.title)}: {body}']
         if self.hint:
             parts.append(f"<div><b>hint:</b> {_code(self.hint)}</div>")
         if self.lesson:
@@ -160,7 +160,7 @@ class Lab:
         return register
 
     def check(self, number: int, *, variables: dict | None = None, client=None) -> Result:
-        """Check task NUMBER against the daemon (and the caller's variables); never raises for a learner's mistake."""
+        """Check task NUMBER against the daemon and the caller's variables; a learner's mistake never raises."""
         from .context import Context, caller_variables
         if number not in self.tasks:
             raise KeyError(f"lab {self.number} has tasks {sorted(self.tasks)}, not {number}")
@@ -202,9 +202,10 @@ class Lab:
 
     def _repr_html_(self) -> str:
         done = Progress.load().passed_at
+        when = {n: done(f"{self.number}.{n}") for n in self.tasks}
         rows = "".join(
-            f"<tr><td>{t.number}</td><td>{html.escape(t.title)}</td>"
-            f"<td>{'✓ ' + done(f'{self.number}.{t.number}') if done(f'{self.number}.{t.number}') else ''}</td></tr>"
+            f"<tr><td>{t.number}</td><td>{_code(t.title)}</td>"
+            f"<td>{'✓ ' + when[t.number] if when[t.number] else ''}</td></tr>"
             for t in self.tasks.values())
         return (f"<div><b>lab {html.escape(self.slug)}</b>: {html.escape(self.title)} · learner "
                 f"<b>{html.escape(scope.learner())}</b></div><table><thead><tr><th>#</th>"

@@ -7,7 +7,8 @@ LAB = Lab("01", "Containers vs VMs: cgroups, a shared kernel, a host process")
 MIB = 1024 * 1024
 
 
-@LAB.task(1, "a 64 MB container that was OOM-killed", section="cgroups: a memory limit and what happens past it",
+@LAB.task(1, "a 64 MB container that was OOM-killed",
+          section="cgroups: a memory limit and what happens past it",
           within=10, hint="`mem_limit=\"64m\", memswap_limit=\"64m\"` and a command that never stops "
                           "allocating, e.g. `[\"tail\", \"/dev/zero\"]` (it waits for a newline "
                           "that never comes, keeping everything in memory)")

@@ -22,7 +22,8 @@ def _remote(ctx):
     return ctx.var("remote", docker.DockerClient, "a `docker.DockerClient` that talks TCP to `fwd`")
 
 
-@LAB.task(1, "`fwd`: the course's mutual-TLS endpoint on 127.0.0.1", section="A TCP endpoint, safely",
+@LAB.task(1, "`fwd`: the course's mutual-TLS endpoint on 127.0.0.1",
+          section="A TCP endpoint, safely",
           hint="`fwd = lens.tcp_endpoint()` listens on `tcp://127.0.0.1:PORT` and relays to the daemon; "
                "it refuses clients without a certificate signed by the course CA")
 def endpoint(ctx):
@@ -32,7 +33,8 @@ def endpoint(ctx):
 
 
 @LAB.task(2, "`remote`: an SDK client over TCP + TLS reaching the same daemon",
-          section="Clients and endpoints", hint="`remote = fwd.client()`, i.e. `docker.DockerClient(base_url=fwd.url, "
+          section="Clients and endpoints",
+          hint="`remote = fwd.client()`, i.e. `docker.DockerClient(base_url=fwd.url, "
           "tls=fwd.tls_config())`; a client without the course's certificate is refused")
 def tcp_client(ctx):
     fwd = _forwarder(ctx)
@@ -54,7 +56,8 @@ def tcp_client(ctx):
         raise Fail("`remote` reaches a different daemon than this notebook's client")
 
 
-@LAB.task(3, "a volume created through `remote`, seen in the wiretap", section="Clients and endpoints",
+@LAB.task(3, "a volume created through `remote`, seen in the wiretap",
+          section="Clients and endpoints",
           hint="`remote.volumes.create(lens.name(\"over-tcp\"), labels=lens.labels())`; the forwarder "
                "relays through the wiretap, so the request shows in `lens.wiretap` transcripts")
 def volume_over_tcp(ctx):

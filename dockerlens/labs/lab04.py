@@ -15,7 +15,8 @@ def ref() -> str:
 
 
 @LAB.task(1, "an image tagged `lens.name(\"app\") + \":1.0\"` with the label purpose=lab04",
-          section="Build an image from a Dockerfile", hint="`client.images.build(path=folder, tag=lens.name(\"app\") "
+          section="Build an image from a Dockerfile",
+          hint="`client.images.build(path=folder, tag=lens.name(\"app\") "
           "+ \":1.0\", labels=lens.labels(purpose=\"lab04\"))`")
 def tagged(ctx):
     img = ctx.image(ref())
@@ -27,7 +28,8 @@ def tagged(ctx):
                    f"(`labels=lens.labels({key}=\"{value}\")` or `LABEL {key}={value}`)")
 
 
-@LAB.task(2, "at least three layers of your own on top of the base image", section="An image is layers plus a config",
+@LAB.task(2, "at least three layers of your own on top of the base image",
+          section="An image is layers plus a config",
           hint="`FROM dockerlens/base:1`, then three instructions that change files "
                "(e.g. `RUN mkdir /app`, `COPY message.txt /app/`, `RUN chmod 644 /app/message.txt`)")
 def layers(ctx):
@@ -43,7 +45,8 @@ def layers(ctx):
                    "needs at least 3: each RUN, COPY or ADD instruction makes one")
 
 
-@LAB.task(3, f"a container whose default command printed `{MESSAGE}`", section="Build an image from a Dockerfile",
+@LAB.task(3, f"a container whose default command printed `{MESSAGE}`",
+          section="Build an image from a Dockerfile",
           within=5, hint=f"end the Dockerfile with `CMD [\"cat\", \"/app/message.txt\"]` (the file "
                          f"holding `{MESSAGE}`), then run `lens.name(\"app\")` without a command")
 def default_command(ctx):

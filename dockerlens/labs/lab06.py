@@ -19,7 +19,8 @@ def _networks(ctr) -> str:
     return ", ".join(f"`{n}`" for n in names) or "no network"
 
 
-@LAB.task(1, "two containers on a user-defined network", section="A user-defined network: names that resolve",
+@LAB.task(1, "two containers on a user-defined network",
+          section="A user-defined network: names that resolve",
           hint="`net = client.networks.create(lens.name(\"net\"), driver=\"bridge\", "
                "labels=lens.labels())`, then `network=net.name` when you run each container")
 def same_network(ctx):
@@ -38,7 +39,8 @@ def same_network(ctx):
                    "(e.g. `command=[\"sleep\", \"3600\"]`) so its name resolves")
 
 
-@LAB.task(2, "the client resolved the server by name", section="A user-defined network: names that resolve",
+@LAB.task(2, "the client resolved the server by name",
+          section="A user-defined network: names that resolve",
           within=10, hint="run the client with `command=[\"nslookup\", lens.name(\"server\")]` on "
                           "the same network; the daemon's DNS server (127.0.0.11) answers")
 def resolves(ctx):
@@ -67,7 +69,8 @@ def _bindings(ctr) -> dict:
             if hosts}
 
 
-@LAB.task(3, "the web image answering on a published port on 127.0.0.1", section="A published port, reached from this notebook",
+@LAB.task(3, "the web image answering on a published port on 127.0.0.1",
+          section="A published port, reached from this notebook",
           within=5, hint="`client.containers.run(lens.image(\"web\"), detach=True, "
                          "ports={\"80/tcp\": (\"127.0.0.1\", None)}, ...)`, then read the host "
                          "port from `ctr.ports` after `ctr.reload()`")

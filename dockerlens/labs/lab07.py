@@ -42,7 +42,8 @@ def _created(ctr) -> datetime:
     return datetime.fromisoformat(f"{whole}.{(frac + '000000')[:6]}").replace(tzinfo=timezone.utc)
 
 
-@LAB.task(1, f"a named volume holding `{FILE}` with `{MESSAGE}`", section="A named volume outlives its containers",
+@LAB.task(1, f"a named volume holding `{FILE}` with `{MESSAGE}`",
+          section="A named volume outlives its containers",
           hint="create the volume with `labels=lens.labels()`, then run `lens.name(\"writer\")` with "
                f"`volumes={{vol.name: {{\"bind\": \"/data\", \"mode\": \"rw\"}}}}` and "
                f"`[\"sh\", \"-c\", \"echo {MESSAGE} > {FILE}\"]`")
@@ -71,7 +72,8 @@ def writer_removed(ctx):
                f"in `{vol.name}`")
 
 
-@LAB.task(3, "a reader container read the message through the volume", section="A named volume outlives its containers",
+@LAB.task(3, "a reader container read the message through the volume",
+          section="A named volume outlives its containers",
           within=5, hint=f"run `lens.name(\"reader\")` with the same volume mounted at `/data` and "
                          f"`[\"cat\", \"{FILE}\"]`, after the writer is removed")
 def reader_reads(ctx):

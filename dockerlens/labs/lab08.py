@@ -76,7 +76,8 @@ def life(ctx):
                    "collect events from `client.events()`, don't write them yourself")
 
 
-@LAB.task(2, "`exit_code`: the exit code, read from the `die` event", section="Every change is an event",
+@LAB.task(2, "`exit_code`: the exit code, read from the `die` event",
+          section="Every change is an event",
           hint="the `die` event's `Actor.Attributes` carry `exitCode` as a string: "
                "`exit_code = int(event[\"Actor\"][\"Attributes\"][\"exitCode\"])`")
 def exit_code(ctx):
