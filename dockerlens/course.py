@@ -28,6 +28,8 @@ class Lesson:
 LESSONS = [
     Lesson("00", "preflight", "Preflight: how this course works", 10),
     Lesson("01", "containers-vs-vms", "Containers vs virtual machines", 25),
+    Lesson("02", "docker-engine", "The Docker Engine: a client, a REST API, a daemon", 25),
+    Lesson("03", "architecture", "Docker architecture: client, daemon, objects", 30),
     Lesson("04", "images", "Container images: layers, build, cache, tags", 25),
     Lesson("06", "networks", "Networks: bridges, DNS, published ports, isolation", 25),
     Lesson("07", "volumes", "Volumes: where a container's data lives", 20),
