@@ -24,6 +24,7 @@ STATE = {
 
 def digraph(name: str, rankdir: str = "LR", **graph_attr: str) -> graphviz.Digraph:
     """A Digraph with the course's fonts, shapes and defaults applied."""
+    _replay_caption(graph_attr)
     dot = graphviz.Digraph(name=name)
     dot.attr(id=name, rankdir=rankdir, fontname=FONT, fontsize="11", bgcolor="white", nodesep="0.25",
              ranksep="0.45", pad="0.15", **graph_attr)
@@ -31,6 +32,18 @@ def digraph(name: str, rankdir: str = "LR", **graph_attr: str) -> graphviz.Digra
              fillcolor="white", color=INK, penwidth="1")
     dot.attr("edge", fontname=FONT, fontsize="9", color=MUTED, fontcolor=INK, arrowsize="0.7")
     return dot
+
+
+def _replay_caption(graph_attr: dict) -> None:
+    """In replay mode every picture says so: the banner joins (or becomes) the caption."""
+    from .. import replay
+    banner = replay.banner()
+    caption = graph_attr.get("label", "")
+    if not banner or caption.startswith("<"):
+        return
+    banner = banner.replace(" — ", "\n", 1)
+    graph_attr["label"] = f"{caption}\n{banner}" if caption else banner
+    graph_attr.setdefault("labelloc", "b")
 
 
 def lit(on: bool) -> dict[str, str]:

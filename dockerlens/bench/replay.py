@@ -1,0 +1,60 @@
+"""The whole course live and in replay mode: what a Binder learner waits for, next to a
+learner with a daemon; plus the recordings' total size (what Binder clones).
+
+Each notebook runs in a fresh kernel (nbclient, the cells nbval runs): live as learner
+``bench-replay`` (reset after each notebook), then replayed with no daemon reachable.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from . import Figure
+
+LEARNER = "bench-replay"
+NO_DAEMON = {"DOCKER_HOST": "unix:///nonexistent/docker.sock", "DOCKERLENS_MODE": "replay"}
+
+
+def _timed(notebook: Path, env: dict[str, str]) -> float:
+    from ..replay.record import _environment, execute
+    started = time.monotonic()
+    with _environment(**env):
+        execute(notebook)
+    return time.monotonic() - started
+
+
+def _course(env: dict[str, str], live: bool) -> tuple[float, int, list[str]]:
+    """Seconds for every lesson back to back, how many ran, and which failed."""
+    from ..course import LESSONS
+    from ..replay.record import _reset
+    total, ran, failed = 0.0, 0, []
+    for lesson in LESSONS:
+        try:
+            total += _timed(lesson.notebook, env)
+            ran += 1
+        except Exception:  # one broken notebook must not hide the others
+            failed.append(lesson.number)
+        finally:
+            if live:
+                _reset(LEARNER)
+    return total, ran, failed
+
+
+def run() -> list[Figure]:
+    from ..replay.record import RECORDINGS
+    live, n_live, bad_live = _course({"DOCKERLENS_LEARNER": LEARNER, "DOCKERLENS_MODE": "live"},
+                                     live=True)
+    replay, n_replay, bad_replay = _course(NO_DAEMON, live=False)
+    size = sum(p.stat().st_size for p in RECORDINGS.rglob("*.jsonl.gz")) / 1024
+    count = len(list(RECORDINGS.rglob("*.jsonl.gz")))
+    note = lambda n, bad: f"{n} notebooks, kernel starts included" + (
+        f"; FAILED: {', '.join(bad)}" if bad else "")
+    speed = os.environ.get("DOCKERLENS_REPLAY_SPEED", "1")
+    return [
+        Figure("whole course, live daemon", live, "s", "", note(n_live, bad_live)),
+        Figure("whole course, replay (no daemon)", replay, "s", "",
+               note(n_replay, bad_replay) + f"; recorded timing x{speed}"),
+        Figure("replay / live", replay / live if live else float("nan"), "x", "", ""),
+        Figure("recordings, total size", size, "KiB", "", f"{count} files, gzip JSON lines"),
+    ]
