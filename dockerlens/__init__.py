@@ -5,6 +5,7 @@ from .images import tag as image
 from .course import course_map
 from .scope import NotOurs, guard, labels, learner, name
 from .session import client, setup
+from . import replay  # lens.replay.active(), lens.replay.banner()
 from .host import where
 from .stats import measure_starts, percentile
 from .labs import check, lab
