@@ -31,6 +31,7 @@ LESSONS = [
     Lesson("02", "docker-engine", "The Docker Engine: a client, a REST API, a daemon", 25),
     Lesson("03", "architecture", "Docker architecture: client, daemon, objects", 30),
     Lesson("04", "images", "Container images: layers, build, cache, tags", 25),
+    Lesson("05", "containers", "Containers: the lifecycle, exec, logs, restart policies", 30),
     Lesson("06", "networks", "Networks: bridges, DNS, published ports, isolation", 25),
     Lesson("07", "volumes", "Volumes: where a container's data lives", 20),
     Lesson("08", "events", "Events: the daemon's diary", 20),
