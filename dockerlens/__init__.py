@@ -6,6 +6,9 @@ from .course import course_map
 from .scope import NotOurs, guard, labels, learner, name
 from .session import client, setup
 from . import replay  # lens.replay.active(), lens.replay.banner()
+from . import wiretap
+from .explain import explain
+from .rawhttp import raw as raw_http
 from .host import where
 from .stats import measure_starts, percentile
 from .labs import check, lab
@@ -23,4 +26,4 @@ def reset(lesson: str | None = None):
 
 __all__ = ["DaemonUnavailable", "NotOurs", "client", "connect", "course_map", "doctor", "guard", "image",
            "check", "lab", "diagrams", "diff", "objects", "TLSForwarder", "tcp_endpoint", "unwatch", "watch",
-           "labels", "learner", "measure_starts", "name", "percentile", "reset", "setup", "where"]
+           "labels", "learner", "wiretap", "explain", "raw_http", "measure_starts", "name", "percentile", "reset", "setup", "where"]

@@ -5,7 +5,7 @@ import html
 import os
 from dataclasses import dataclass
 
-from . import replay, scope
+from . import replay, scope, wiretap
 from .connect import DaemonUnavailable, connect, find_endpoint
 
 _session: dict = {}
@@ -21,11 +21,12 @@ class SetupLine:
     api: str
     learner: str
     banner: str = ""  # replay mode: what was recorded, when, and that nothing is running
+    wiretap: bool = False  # every request goes through the wiretap proxy (dockerlens.wiretap)
 
     def __repr__(self) -> str:
         return (f"dockerlens {self.mode.upper()} · lesson {self.lesson} · daemon {self.endpoint} · "
                 f"Docker Engine {self.engine} · API {self.api} · learner {self.learner}"
-                + (f"\n{self.banner}" if self.banner else ""))
+                + (" · wiretap on" if self.wiretap else "") + (f"\n{self.banner}" if self.banner else ""))
 
     def _repr_html_(self) -> str:
         colour = "#1a7f37" if self.mode == "live" else "#9a6700"
@@ -34,6 +35,7 @@ class SetupLine:
                 f' · daemon <code>{html.escape(self.endpoint)}</code>'
                 f' · Docker Engine {html.escape(self.engine)} · API {html.escape(self.api)}'
                 f' · learner <b>{html.escape(self.learner)}</b>'
+                + (' · wiretap on' if self.wiretap else '')
                 + (f'<br><b style="color:{colour}">{html.escape(self.banner)}</b>' if self.banner
                    else '') + '</div>')
 
@@ -41,12 +43,16 @@ class SetupLine:
 def setup(lesson: str, show: bool = True):
     """Connect to the daemon, record the lesson, display the setup line; return the client."""
     scope.set_lesson(str(lesson))
+    wiretap.unroute()  # look for the daemon itself, not at our own proxy
     endpoint = _endpoint(str(lesson))
-    client = connect(endpoint)
+    url = wiretap.route(endpoint)  # the proxy in front of it; DOCKER_HOST now points there
+    client = connect(url)
+    if url == endpoint:
+        wiretap.hook(client)  # no proxy (TCP/TLS or switched off): record SDK calls only
     version = client.version()
     line = SetupLine("replay" if replay.active() else "live", str(lesson), endpoint,
                      version.get("Version", "?"), client.api.api_version, scope.learner(),
-                     replay.banner() or "")
+                     replay.banner() or "", url != endpoint)
     _session.update(client=client, line=line)
     if show:
         _display(line)

@@ -201,6 +201,7 @@ def start(endpoint: str) -> str | None:
     with _state_lock:
         proxy = _state.get("proxy")
         if proxy is not None and _state.get("pid") == os.getpid():
+            proxy.upstream_path, _state["upstream"] = parsed.path, endpoint  # new connections
             return proxy.url
         directory = tempfile.mkdtemp(prefix="dockerlens-wiretap-")
         os.chmod(directory, 0o700)
@@ -209,6 +210,34 @@ def start(endpoint: str) -> str | None:
         _state.update(proxy=proxy, pid=os.getpid(), dir=directory, upstream=endpoint)
         atexit.register(_cleanup, os.getpid())
         return proxy.url
+
+
+def route(endpoint: str) -> str:
+    """setup()'s call: put the proxy in front of ``endpoint`` and point ``DOCKER_HOST`` at it.
+
+    Returns the URL clients should use: the proxy's, or ``endpoint`` itself when the
+    wiretap is off (``DOCKERLENS_WIRETAP=off``) or the endpoint is not a Unix socket.
+    """
+    if os.environ.get("DOCKERLENS_WIRETAP", "on").strip().lower() in ("0", "off", "no", "false"):
+        return endpoint
+    url = start(endpoint)
+    if url is None:
+        return endpoint
+    if os.environ.get("DOCKER_HOST") != url:
+        _state["saved_host"] = os.environ.get("DOCKER_HOST")
+        os.environ["DOCKER_HOST"] = url
+    return url
+
+
+def unroute() -> None:
+    """Give ``DOCKER_HOST`` back as it was before ``route()`` (setup() then looks afresh)."""
+    found = running()
+    if found and os.environ.get("DOCKER_HOST") == found[0]:
+        saved = _state.pop("saved_host", None)
+        if saved is None:
+            os.environ.pop("DOCKER_HOST", None)
+        else:
+            os.environ["DOCKER_HOST"] = saved
 
 
 def running() -> tuple[str, str] | None:
@@ -284,6 +313,17 @@ class Tap:
     def calls(self) -> list[tuple[str, str, int | None]]:
         """(client, operation, status) per exchange: what a self-check usually asserts."""
         return [(e.client, e.operation, e.status) for e in self.exchanges]
+
+    def in_order(self, wanted: list[str]) -> bool:
+        """True if the operations in ``wanted`` were sent in this order (others in between allowed)."""
+        return [op for op in self.operations() if op in wanted] == list(wanted)
+
+    def by_client(self) -> dict[str, list[str]]:
+        """Operation IDs per client (``sdk``, ``cli``, ``http``), each in order."""
+        found: dict[str, list[str]] = {}
+        for e in self.exchanges:
+            found.setdefault(e.client, []).append(e.operation)
+        return found
 
     def __len__(self) -> int:
         return len(self.exchanges)
