@@ -7,6 +7,7 @@ that learner's course objects and with its kernel shut down.
 from __future__ import annotations
 
 import os
+import warnings
 from contextlib import contextmanager
 
 import pytest
@@ -15,6 +16,7 @@ from dockerlens.system import CHROMIUM_MISSING, ensure_chromium
 
 from ..conftest import LEARNER
 from .jlab import CHROMIUM_ARGS, JupyterServer, NotebookPage, copy_course
+from .netns import UnixToTcp, launcher
 
 BROWSER_LEARNER = f"{LEARNER}-browser"
 
@@ -65,12 +67,21 @@ def jupyter(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser(chromium):
+def browser(chromium, jupyter, tmp_path_factory):
+    """Chromium in a network namespace of its own (see netns.py), reaching JupyterLab."""
     from playwright.sync_api import sync_playwright
+    home = tmp_path_factory.mktemp("chromium")
+    relay = UnixToTcp(home / "jupyter.sock", jupyter.port)
+    executable = launcher(home, relay.path, jupyter.port, chromium)
+    if executable is None:
+        warnings.warn("no network namespace for Chromium (unshare missing or not permitted): "
+                      "Docker's network changes may abort its requests (ERR_NETWORK_CHANGED)")
     with sync_playwright() as pw:
-        chrome = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        chrome = pw.chromium.launch(executable_path=executable or chromium, headless=True,
+                                    args=CHROMIUM_ARGS)
         yield chrome
         chrome.close()
+    relay.close()
 
 
 @pytest.fixture
@@ -97,5 +108,7 @@ def lab(browser, jupyter, client):
     from dockerlens.scope import reset
     with acting_as(BROWSER_LEARNER):
         report = reset(client)
-    assert not errors, "JavaScript errors in the page's console:\n" + "\n".join(errors)
+    failed = [r for nb in opened for r in nb.failed_requests]
+    assert not errors, ("JavaScript errors in the page's console:\n" + "\n".join(errors)
+                        + "\nfailed requests:\n" + "\n".join(failed))
     assert not report.failed, repr(report)

@@ -171,6 +171,9 @@ class NotebookPage:
         page.on("console", lambda msg: msg.type == "error" and self.console.append(
             f"console.error: {msg.text} ({msg.location.get('url', '')})"))
         page.on("pageerror", lambda err: self.console.append(f"pageerror: {err}"))
+        self.failed_requests: list[str] = []  # diagnostics for a failure message, not a failure
+        page.on("requestfailed", lambda req: self.failed_requests.append(
+            f"{req.method} {req.url.split('?')[0]}: {req.failure}"))
 
     @property
     def name(self) -> str:
@@ -221,6 +224,18 @@ class NotebookPage:
         count = cells.count()
         assert count == 1, f"{count} code cells contain {contains!r} in {self.relpath}"
         return cells.first
+
+    def run_cell(self, contains: str, seconds: float = 60) -> None:
+        """Run one code cell again (click into it, Shift+Enter) and wait for its new output."""
+        cell = self.cell(contains)
+        before = cell.locator(".jp-InputArea-prompt").inner_text().strip()
+        cell.locator(".jp-InputArea-editor").click()
+        self.page.keyboard.press("Shift+Enter")
+        prompt = cell.locator(".jp-InputArea-prompt")
+        self._wait(lambda: PROMPT_DONE.match(prompt.inner_text().strip()) is not None
+                   and prompt.inner_text().strip() != before
+                   and self.server.kernel_state(self.relpath) == "idle", seconds,
+                   f"the cell {contains!r} to run again", settle=2)
 
     def outputs(self, contains: str):
         """The output area of the code cell whose source contains CONTAINS."""
