@@ -27,14 +27,14 @@ def _timed(notebook: Path, env: dict[str, str]) -> float:
 def _course(env: dict[str, str], live: bool) -> tuple[float, int, list[str]]:
     """Seconds for every lesson back to back, how many ran, and which failed."""
     from ..course import LESSONS
-    from ..replay.record import _reset
+    from ..replay.record import _last_line, _reset
     total, ran, failed = 0.0, 0, []
     for lesson in LESSONS:
         try:
             total += _timed(lesson.notebook, env)
             ran += 1
-        except Exception:  # one broken notebook must not hide the others
-            failed.append(lesson.number)
+        except Exception as err:  # one broken notebook must not hide the others
+            failed.append(f"{lesson.number} ({_last_line(err)[:70]})")
         finally:
             if live:
                 _reset(LEARNER)
