@@ -51,7 +51,8 @@ class Lifecycle(Diagram):
             state = container.status
         except docker.errors.NotFound:
             state = "removed"
-        return cls(state, container.name, operation)
+        from .state import display_name
+        return cls(state, display_name(container.name), operation)
 
     def __repr__(self) -> str:
         return f"<Lifecycle {self.name or 'container'}: {self.state or 'no state'}>"
