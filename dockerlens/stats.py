@@ -84,26 +84,30 @@ class StartLatency:
                  f"<tbody>{rows}</tbody></table>")
         return table + self.svg()
 
-    def svg(self, width: int = 560) -> str:
+    def svg(self, width: int = 640) -> str:
         """A log-scale horizontal bar chart from 10 ms to 100 s."""
-        left, bar, gap, lo, hi = 230, 18, 8, math.log10(0.01), math.log10(100)
+        left, right, bar, gap = 230, 110, 18, 8
+        lo, hi = math.log10(0.01), math.log10(100)
         rows = self.rows()
-        height = len(rows) * (bar + gap) + 30
-        span = width - left - 10
-        parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        axis_y = len(rows) * (bar + gap) + 5
+        span = width - left - right
+
+        def x_of(seconds: float) -> float:
+            return left + span * (math.log10(max(seconds, 0.01)) - lo) / (hi - lo)
+
+        parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{axis_y + 20}" '
                  'font-family="sans-serif" font-size="11">']
-        for i, (what, seconds, shown, _) in enumerate(rows):
-            y = 5 + i * (bar + gap)
-            w = max(2, span * (math.log10(max(seconds, 0.01)) - lo) / (hi - lo))
-            colour = "#2b7bb9" if what.startswith("container") else "#b0b0b0"
-            parts.append(f'<text x="{left - 6}" y="{y + 13}" text-anchor="end">{html.escape(what)}</text>'
-                         f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar}" fill="{colour}"/>'
-                         f'<text x="{left + w + 4:.1f}" y="{y + 13}">{html.escape(shown)}</text>')
-        axis_y = height - 20
         for tick, text in [(0.01, "10 ms"), (0.1, "100 ms"), (1, "1 s"), (10, "10 s"), (100, "100 s")]:
-            x = left + span * (math.log10(tick) - lo) / (hi - lo)
+            x = x_of(tick)
             parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{axis_y}" stroke="#ddd"/>'
                          f'<text x="{x:.1f}" y="{axis_y + 14}" text-anchor="middle">{text}</text>')
+        for i, (what, seconds, shown, _) in enumerate(rows):
+            y = 5 + i * (bar + gap)
+            end = max(left + 2, x_of(seconds))
+            colour = "#2b7bb9" if what.startswith("container") else "#b0b0b0"
+            parts.append(f'<text x="{left - 6}" y="{y + 13}" text-anchor="end">{html.escape(what)}</text>'
+                         f'<rect x="{left}" y="{y}" width="{end - left:.1f}" height="{bar}" fill="{colour}"/>'
+                         f'<text x="{end + 4:.1f}" y="{y + 13}">{html.escape(shown)}</text>')
         parts.append("</svg>")
         return "".join(parts)
 
