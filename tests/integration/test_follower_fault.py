@@ -80,3 +80,19 @@ def test_follower_reconnects_after_a_daemon_restart(private_daemon):
     finally:
         follower.stop()
     assert not follower.alive
+
+
+def test_a_panel_says_reconnecting_while_its_daemon_is_down(private_daemon):
+    from dockerlens.live import Panel
+    frames: list[str] = []
+    panel = Panel("fault", everything=True, sink=frames.append, base_url=private_daemon.url).start()
+    try:
+        assert wait_until(lambda: panel.follower.status == "following", 10)
+        private_daemon.stop()
+        assert wait_until(lambda: "events: reconnecting" in frames[-1], 10), frames[-1][-400:]
+        private_daemon.start()
+        assert wait_until(lambda: panel.follower.status == "following", 15)
+        assert wait_until(lambda: "reconnecting" not in frames[-1], 5)
+    finally:
+        panel.stop()
+    assert not panel.running
