@@ -1,8 +1,14 @@
-"""The follower survives a daemon restart: a PRIVATE dockerd of this test, never the shared one."""
+"""The follower survives a daemon restart: a PRIVATE dockerd of this test, never the shared one.
+
+The private dockerd runs in a network namespace of its own (``unshare --net``): a dockerd
+started with ``--bridge=none`` deletes the host's ``docker0`` interface at startup (moby's
+``removeDefaultBridgeInterface``), which would break the shared daemon's containers.
+"""
 from __future__ import annotations
 
 import shutil
 import signal
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -11,7 +17,7 @@ import pytest
 import dockerlens as lens
 from dockerlens.connect import connect
 from dockerlens.live import EventFollower, wait_until
-from dockerlens.system import start_dockerd, wait_for_ping
+from dockerlens.system import wait_for_ping
 
 pytestmark = [pytest.mark.docker, pytest.mark.fault]
 
@@ -20,18 +26,21 @@ class PrivateDaemon:
     """A dockerd with its own socket, data root, exec root and pid file, under a temp dir."""
 
     def __init__(self):
-        if not shutil.which("dockerd"):
-            pytest.skip("dockerd is not installed")
+        if not shutil.which("dockerd") or not shutil.which("unshare"):
+            pytest.skip("dockerd or unshare is not installed")
         self.root = Path(tempfile.mkdtemp(prefix="lens-fault-"))
         self.socket = self.root / "docker.sock"
         self.url = f"unix://{self.socket}"
         self.proc = None
 
     def start(self) -> None:
-        self.proc = start_dockerd(
-            str(self.socket), self.root / "dockerd.pid", self.root / "dockerd.log",
-            "--data-root", str(self.root / "data"), "--exec-root", str(self.root / "exec"),
-            "--bridge=none", "--iptables=false", "--ip-masq=false")
+        log = open(self.root / "dockerd.log", "ab")
+        self.proc = subprocess.Popen(  # like system.start_dockerd, but in its own netns
+            ["unshare", "--net", "dockerd", "--host", self.url, "--pidfile", str(self.root / "dockerd.pid"),
+             "--data-root", str(self.root / "data"), "--exec-root", str(self.root / "exec"),
+             "--bridge=none", "--iptables=false", "--ip-masq=false"],
+            stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)
+        log.close()
         if not wait_for_ping(self.url, 60, self.proc):
             log = (self.root / "dockerd.log").read_text(errors="replace")[-2000:]
             pytest.fail(f"the private dockerd did not answer; its log:\n{log}")
