@@ -12,7 +12,8 @@ MESSAGE = "made with the SDK"
 
 
 @LAB.task(1, "a container made with the SDK, with the label role=target and its own command",
-          section="The SDK", within=5, hint="`client.containers.run(lens.image(\"base\"), "
+          section="One action, three ways: run a container", within=5,
+          hint="`client.containers.run(lens.image(\"base\"), "
           f"[\"echo\", \"{MESSAGE}\"], name=lens.name(\"sdk\"), labels=lens.labels(role=\"target\"), "
           "detach=True)`")
 def sdk_container(ctx):

@@ -23,7 +23,7 @@ def _remote(ctx):
 
 
 @LAB.task(1, "`fwd`: the course's mutual-TLS endpoint on 127.0.0.1",
-          section="A TCP endpoint, safely",
+          section="Client and daemon over a network interface: TCP with mutual TLS",
           hint="`fwd = lens.tcp_endpoint()` listens on `tcp://127.0.0.1:PORT` and relays to the daemon; "
                "it refuses clients without a certificate signed by the course CA")
 def endpoint(ctx):
@@ -33,7 +33,7 @@ def endpoint(ctx):
 
 
 @LAB.task(2, "`remote`: an SDK client over TCP + TLS reaching the same daemon",
-          section="Clients and endpoints",
+          section="Client and daemon over a network interface: TCP with mutual TLS",
           hint="`remote = fwd.client()`, i.e. `docker.DockerClient(base_url=fwd.url, "
           "tls=fwd.tls_config())`; a client without the course's certificate is refused")
 def tcp_client(ctx):
@@ -57,7 +57,7 @@ def tcp_client(ctx):
 
 
 @LAB.task(3, "a volume created through `remote`, seen in the wiretap",
-          section="Clients and endpoints",
+          section="Client and daemon over a network interface: TCP with mutual TLS",
           hint="`remote.volumes.create(lens.name(\"over-tcp\"), labels=lens.labels())`; the forwarder "
                "relays through the wiretap, so the request shows in `lens.wiretap` transcripts")
 def volume_over_tcp(ctx):

@@ -11,7 +11,7 @@ def _status(ctx, ctr) -> str:
     return "paused" if state.get("Paused") else state["Status"]
 
 
-@LAB.task(1, "a paused container", section="The lifecycle state machine",
+@LAB.task(1, "a paused container", section="Running, and a stale model object",
           hint="start a long-running container (`command=[\"sleep\", \"3600\"]`, `detach=True`), "
                "then call `ctr.pause()`; `ctr.reload()` refreshes `ctr.status`")
 def paused(ctx):
@@ -25,7 +25,7 @@ def paused(ctx):
                "start a long-running command, then pause it")
 
 
-@LAB.task(2, "a container that exited with code 3", section="Exit codes", within=10,
+@LAB.task(2, "a container that exited with code 3", section="Logs and exit codes", within=10,
           hint="the exit code of a container is the exit code of its main process: "
                "`command=[\"sh\", \"-c\", \"exit 3\"]`")
 def exited_3(ctx):

@@ -36,7 +36,7 @@ def _in_order(actions: list[str]) -> list[str]:
 
 def _daemon_log(ctx, since: int, **filters) -> list[dict]:
     """The daemon's buffered events from SINCE (seconds) until now: a finite, closed stream."""
-    stream = ctx.client.events(since=since, until=int(time.time()) + 1, decode=True,
+    stream = ctx.client.events(since=since, until=round(time.time() + 0.05, 3), decode=True,
                                filters=filters or None)
     try:
         return list(stream)
