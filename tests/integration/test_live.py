@@ -80,3 +80,23 @@ def test_diff_reports_what_a_block_changed(cleanup):
         vol.remove()
     assert d.lines == ["~ web: connected to appnet", "- volume data"]
     assert "connected to appnet" in d._repr_html_()
+
+
+def test_object_graph_of_the_live_daemon_course_only_or_everything(cleanup):
+    client = cleanup
+    from dockerlens.diagrams import objects
+    net = client.networks.create(lens.name("graphnet"), labels=lens.labels())
+    ctr = client.containers.create(lens.image("base"), ["true"], name=lens.name("graphed"),
+                                   labels=lens.labels(), network=net.name)
+    stranger = client.volumes.create(f"{lens.learner()}-not-a-course-object")  # no labels
+    try:
+        mine = objects(client)
+        assert [c["Id"] for c in mine.snapshot.containers] == [ctr.id]
+        assert [n["Name"] for n in mine.snapshot.networks] == [net.name]
+        assert stranger.name not in {v["Name"] for v in mine.snapshot.volumes}
+        assert "graphed" in mine.svg() and "created" in repr(mine)
+        everything = objects(client, everything=True)
+        assert stranger.name in {v["Name"] for v in everything.snapshot.volumes}
+        assert "<svg" in everything.svg()
+    finally:
+        stranger.remove()
