@@ -32,7 +32,8 @@ def course_objects(client) -> list[tuple[str, object, str]]:
     from dockerlens import scope
     found = []
     course = {"label": scope.COURSE}
-    kinds = [("container", client.containers.list(all=True, filters=course)),
+    # ignore_removed: other sessions on the shared daemon remove containers mid-listing
+    kinds = [("container", client.containers.list(all=True, filters=course, ignore_removed=True)),
              ("network", client.networks.list(filters=course)),
              ("volume", client.volumes.list(filters=course)),
              ("image", client.images.list(all=True, filters=course))]
