@@ -14,12 +14,15 @@ API is root on the host.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime
 import html
 import ipaddress
 import os
+import re
 import select
+import time
 import shutil
 import socket
 import ssl
@@ -30,6 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _FORWARDERS: dict[str, "TLSForwarder"] = {}
+_REQUEST_LINE = re.compile(rb"(GET|HEAD|POST|PUT|DELETE|PATCH) (\S+) HTTP/1\.[01]\r\n")
+_RELAYED: collections.deque = collections.deque(maxlen=256)  # (monotonic, method, target)
+_RELAYED_LOCK = threading.Lock()
 
 
 @dataclass
@@ -315,10 +321,32 @@ def _relay(tls: ssl.SSLSocket, upstream: socket.socket, stopping: threading.Even
                 return
             if not data:
                 return
+            if sock is tls:
+                _note_request(data)
             try:
                 other.sendall(data)
             except OSError:
                 return
+
+
+def _note_request(data: bytes) -> None:
+    """Remember a request line relayed over TCP, so the live diagram can light the TCP path."""
+    found = _REQUEST_LINE.match(data)
+    if found:
+        with _RELAYED_LOCK:
+            _RELAYED.append((time.monotonic(), found.group(1).decode(), found.group(2).decode("latin-1")))
+
+
+def came_over_tcp(method: str, target: str, within: float = 5.0) -> bool:
+    """True (once) if this request line was relayed by a TLS forwarder in the last seconds."""
+    now = time.monotonic()
+    with _RELAYED_LOCK:
+        for entry in _RELAYED:
+            when, m, t = entry
+            if m == method and t == target and now - when <= within:
+                _RELAYED.remove(entry)
+                return True
+    return False
 
 
 @contextlib.contextmanager

@@ -33,6 +33,7 @@ class Panel:
         self.key, self.everything, self.show_objects = key, everything, objects
         self.base_url = base_url
         self.exchange = None
+        self.transport = "unix"
         self.last_event: dict | None = None
         self.snapshot = Snapshot(learner=scope.learner())
         self._stale = True
@@ -101,7 +102,7 @@ class Panel:
                   "networks": len(self.snapshot.networks), "volumes": len(self.snapshot.volumes)}
         status = self.follower.status
         return Architecture(getattr(ex, "operation", None), getattr(ex, "client", "sdk") or "sdk",
-                            getattr(ex, "transport", "unix") or "unix",
+                            self.transport,
                             counts if self.show_objects else {},
                             status="" if status == FOLLOWING else f"events: {status}")
 
@@ -124,6 +125,7 @@ class Panel:
     def _on_exchange(self, exchange) -> None:
         if getattr(exchange, "client", "") == "internal":
             return
+        self.transport = transport_of(exchange)
         self.exchange = exchange
         self.renderer.poke()
 
@@ -145,6 +147,14 @@ class Panel:
         elif self.handle is not None:
             from IPython.display import SVG
             self.handle.update(SVG(data=svg))
+
+
+def transport_of(exchange) -> str:
+    """``tcp`` when a course TLS forwarder relayed this request, else ``unix``."""
+    from ..remote import came_over_tcp
+    query = getattr(exchange, "query", "")
+    target = getattr(exchange, "path", "") + (f"?{query}" if query else "")
+    return "tcp" if came_over_tcp(getattr(exchange, "method", ""), target) else "unix"
 
 
 def watch(everything: bool = False, objects: bool = True, key: str = "watch",

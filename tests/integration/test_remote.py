@@ -82,12 +82,27 @@ def test_tls_requests_land_in_the_wiretap_transcript():
     proxy = wiretap.start(url)
     if proxy is None:
         pytest.skip("the daemon is not on a UNIX socket")
-    with TLSForwarder(target=proxy[len("unix://"):], key="test-tap") as fwd:
-        first = wiretap.TRANSCRIPT.last_seq()
-        tls_client = fwd.client()
-        try:
-            tls_client.containers.list(filters={"label": "dockerlens.never"})
-        finally:
-            tls_client.close()
+    from dockerlens.connect import connect
+    from dockerlens.live.panel import transport_of
+    lit: list[tuple[str, str]] = []
+
+    def note(ex):
+        lit.append((ex.operation, transport_of(ex)))
+
+    wiretap.subscribe(note)
+    try:
+        with TLSForwarder(target=proxy[len("unix://"):], key="test-tap") as fwd:
+            first = wiretap.TRANSCRIPT.last_seq()
+            tls_client = fwd.client()
+            try:
+                tls_client.containers.list(filters={"label": "dockerlens.never"})
+            finally:
+                tls_client.close()
+            local = connect(proxy)
+            local.volumes.list(filters={"label": "dockerlens.never"})
+            local.close()
+    finally:
+        wiretap.unsubscribe(note)
     seen = [(ex.client, ex.operation) for ex in wiretap.TRANSCRIPT.since(first)]
     assert ("sdk", "ContainerList") in seen, seen
+    assert ("ContainerList", "tcp") in lit and ("VolumeList", "unix") in lit, lit
