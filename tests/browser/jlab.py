@@ -119,8 +119,9 @@ class JupyterServer:
             body = resp.read()
         return json.loads(body) if body else None
 
-    def url(self, relpath: str) -> str:
-        return f"{self.base}/lab/tree/{relpath}?token={self.token}"
+    def url(self, relpath: str, workspace: str = "default") -> str:
+        """A notebook in a workspace of its own: no tab of an earlier test is restored."""
+        return f"{self.base}/lab/workspaces/{workspace}/tree/{relpath}?token={self.token}"
 
     def kernel_state(self, relpath: str) -> str | None:
         """The execution state of the kernel of the notebook at RELPATH (None: no session yet)."""
@@ -186,7 +187,7 @@ class NotebookPage:
 
     def open(self, seconds: float = 60) -> "NotebookPage":
         """Open the notebook and wait until its cells are shown and its kernel is idle."""
-        self.page.goto(self.server.url(self.relpath))
+        self.page.goto(self.server.url(self.relpath, f"{self.name}-{secrets.token_hex(3)}"))
         self.notebook.locator(".jp-Cell").first.wait_for(state="visible", timeout=seconds * 1000)
         self._wait(lambda: self.server.kernel_state(self.relpath) == "idle", seconds,
                    "the notebook's kernel to start and be idle")
@@ -194,11 +195,18 @@ class NotebookPage:
 
     def run_all(self, seconds: float = 180) -> RunResult:
         """Run → Run All Cells, as a learner does; wait until no cell is queued or running."""
-        started = time.monotonic()
+        return self._run_menu("Run All Cells", seconds)
+
+    def run_from(self, contains: str, seconds: float = 180) -> RunResult:
+        """Select the cell containing CONTAINS, then Run → Run Selected Cell and All Below."""
+        self.cell(contains).locator(".jp-InputArea-prompt").click()  # selects, command mode
+        return self._run_menu("Run Selected Cell and All Below", seconds)
+
+    def _run_menu(self, item: str, seconds: float) -> RunResult:
+        started, before = time.monotonic(), self._prompts()
         self.page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-        self.page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-        self._wait(lambda: any(p != "[ ]:" for p in self._prompts()), 30,
-                   "the first cell to be queued")
+        self.page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$")).click()
+        self._wait(lambda: self._prompts() != before, 30, f"{item!r} to queue a cell")
         self._wait(lambda: self._running() == 0 and
                    self.server.kernel_state(self.relpath) == "idle", seconds,
                    "every cell to finish (no [*] prompt, kernel idle)", settle=2)

@@ -103,8 +103,10 @@ def launcher(directory: Path, socket_path: Path, port: int, chromium: str) -> st
 
 
 def bring_up_loopback() -> None:
+    """A new network namespace starts with ``lo`` down: set IFF_UP (what `ip link set lo up` does)."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        flags = struct.unpack("16sH", fcntl.ioctl(s, SIOCGIFFLAGS, struct.pack("16sH", b"lo", 0)))[1]
+        request = struct.pack("16sH", b"lo", 0)
+        flags = struct.unpack("16sH", fcntl.ioctl(s, SIOCGIFFLAGS, request))[1]
         fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sH", b"lo", flags | IFF_UP))
 
 
