@@ -7,11 +7,14 @@ order the daemon received the requests::
     {"seq": 3, "conn": 1, "t": 812, "method": "GET", "target": "/v1.41/version",
      "request": {"headers": {...}, "body": "..."},
      "status": 200, "response": [[0, "HTTP/1.1 200 OK\\r\\n..."], [3, "...body..."]],
-     "upgraded": false, "open": false, "close": false}
+     "upgraded": false, "open": false, "close": false, "cut": false}
 
 ``t`` is milliseconds since the recording started; each response segment is
 ``[milliseconds after the request was complete, bytes]`` exactly as the daemon sent
-them (chunked framing and hijacked stream frames included). Bytes are stored as text
+them (chunked framing and hijacked stream frames included). ``open``: a stream the client
+left while the daemon was still sending (replayed: kept open until the client closes);
+``cut``: the client hung up before the whole body arrived (recorded as the client got it;
+answers that are whole are preferred); ``close``: the daemon closed after this answer. Bytes are stored as text
 decoded with ``surrogateescape`` so that any byte sequence round-trips exactly. Keys are
 sorted, the gzip header carries no time stamp, and the response ``Date`` header is
 replaced by the recording date: the only wall-clock time in the file.
@@ -92,6 +95,7 @@ class Exchange:
     upgraded: bool = False
     open: bool = False
     close: bool = False
+    cut: bool = False
 
     @property
     def key(self) -> tuple[str, str]:

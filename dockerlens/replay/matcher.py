@@ -5,7 +5,8 @@ A request is answered by a recorded exchange with the same key (method, path wit
 
 1. one recorded at the replay's current *position* wins, where the position counts the
    state-changing requests (anything but GET/HEAD) answered so far; unused before used;
-2. otherwise the nearest position, unused before used;
+2. otherwise the nearest position, unused before used (and whole answers before answers
+   the client hung up on, such as a ``/_ping`` probe that read the head only);
 3. a used answer is repeated only for reads (GET/HEAD: ``/_ping``, ``/version``, polling
    ``/containers/json``): the latest one at that position. A state-changing request asked
    more often than it was recorded gets no answer (the server sends 501).
@@ -54,7 +55,8 @@ class Matcher:
     def _rank(self, index: int) -> tuple:
         used = index in self.used
         distance = abs(self.epochs[index] - self.epoch)
-        return (distance != 0, used, distance, -index if used else index)
+        cut = self.exchanges[index].cut  # a whole answer beats one the client hung up on
+        return (distance != 0, used, cut, distance, -index if used else index)
 
     def recorded_count(self, method: str, target: str) -> int:
         return len(self.by_key.get(normalise(method, target), []))

@@ -120,9 +120,11 @@ def _split(client: Stream, daemon: Stream, date: str) -> list[tuple[float, Excha
         exchange = Exchange(seq=0, conn=0, t=0, method=method, target=target, status=status,
                             request=_request_record(head, client.data[body_start:req_end]))
         exchange.upgraded = status == 101
-        exchange.open = not complete and not exchange.upgraded
+        sized = b"\r\ncontent-length:" in rhead.lower()
+        exchange.open = not complete and not exchange.upgraded and not sized  # a stream left
+        exchange.cut = not complete and sized  # the client hung up before the whole body
         exchange.response = _segments(daemon, resp_at, resp_end, done, date)
-        exchange.close = not exchange.upgraded and _closes(head, rhead, response)
+        exchange.close = exchange.cut or (not exchange.upgraded and _closes(head, rhead, response))
         out.append((client.time_at(req_at), exchange))
         if exchange.upgraded:
             exchange.request["stream"] = to_text(bytes(client.data[req_end:]))

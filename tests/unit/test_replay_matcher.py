@@ -50,3 +50,12 @@ def test_a_late_stream_request_still_finds_its_recording():
     m = Matcher(_seq("GET /events?since=1", "POST /containers/x/start", "GET /containers/x/json"))
     assert m.match("POST", "/containers/x/start").seq == 1
     assert m.match("GET", "/events?since=99").seq == 0
+
+
+def test_a_whole_answer_is_preferred_to_one_the_client_hung_up_on():
+    """setup()'s /_ping probe reads the head and hangs up; a raw HTTP cell wants the body."""
+    exchanges = _seq("GET /_ping", "GET /_ping")
+    exchanges[0].cut = True
+    m = Matcher(exchanges)
+    assert m.match("GET", "/_ping").seq == 1
+    assert m.match("GET", "/_ping").seq == 0
