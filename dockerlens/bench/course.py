@@ -20,8 +20,9 @@ from . import Figure
 ROOT = Path(__file__).resolve().parents[2]
 LEARNER = "bench-course"
 PREPARE_RUNS = int(os.environ.get("DOCKERLENS_BENCH_PREPARE_RUNS", "3"))
-# The whole course takes minutes: once by default, more with DOCKERLENS_BENCH_COURSE_RUNS.
-COURSE_RUNS = int(os.environ.get("DOCKERLENS_BENCH_COURSE_RUNS", "1"))
+# One pass of the whole course takes over a minute on 2 cores: 3 passes give real medians;
+# DOCKERLENS_BENCH_COURSE_RUNS=1 for a quick look.
+COURSE_RUNS = int(os.environ.get("DOCKERLENS_BENCH_COURSE_RUNS", "3"))
 
 
 @contextmanager

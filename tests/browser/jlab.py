@@ -234,7 +234,7 @@ class NotebookPage:
         return cells.first
 
     def run_cell(self, contains: str, seconds: float = 60) -> None:
-        """Run one code cell again (click into it, Shift+Enter) and wait for its new output."""
+        """Run one code cell (click into it, Shift+Enter) and wait for its new execution count."""
         cell = self.cell(contains)
         before = cell.locator(".jp-InputArea-prompt").inner_text().strip()
         cell.locator(".jp-InputArea-editor").click()
