@@ -15,9 +15,21 @@ LESSON = "bench-live"
 EVENTS = 15
 
 
+def reset(client, lesson: str) -> None:
+    """scope.reset, retried: a container vanishing mid-listing raises NotFound in the SDK."""
+    import docker.errors
+    from ..scope import reset as scope_reset
+    for attempt in range(3):
+        try:
+            scope_reset(client, lesson)
+            return
+        except docker.errors.NotFound:
+            time.sleep(0.2)
+    scope_reset(client, lesson)
+
+
 def run() -> list[Figure]:
     from ..connect import connect
-    from ..scope import reset
     client = connect()
     try:
         figures = [event_to_svg(client)]
@@ -60,7 +72,6 @@ def event_to_svg(client) -> Figure:
 def graph_time(client, size: int) -> list[Figure]:
     """Make ``size`` course objects, then time snapshot, build+render, and both, 5 times each."""
     from ..diagrams import ObjectGraph, Snapshot
-    from ..scope import reset
     reset(client, LESSON)
     populate(client, size)
     snaps, renders, totals = [], [], []
