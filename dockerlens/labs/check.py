@@ -162,6 +162,7 @@ class Lab:
     def check(self, number: int, *, variables: dict | None = None, client=None) -> Result:
         """Check task NUMBER against the daemon and the caller's variables; a learner's mistake never raises."""
         from .context import Context, caller_variables
+        number = int(number) if str(number).isdigit() else number
         if number not in self.tasks:
             raise KeyError(f"lab {self.number} has tasks {sorted(self.tasks)}, not {number}")
         variables = caller_variables() if variables is None else variables

@@ -145,6 +145,7 @@ def test_unknown_labs_and_keys_say_what_exists():
     with pytest.raises(KeyError, match=r"lab 06 has tasks \[1, 2, 3\], not 9"):
         lab(6).check(9, variables={})
     assert lab(6) is lab("06")
+    assert lab(8).check("1", variables={}).reason.startswith("there is no variable `seen`")
 
 
 # --- progress -----------------------------------------------------------------------------------
