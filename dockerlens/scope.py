@@ -136,7 +136,7 @@ def reset(client, lesson: str | None = None) -> ResetReport:
     report = ResetReport()
     wanted = filters(lesson)
     steps = [
-        ("container", lambda: client.containers.list(all=True, filters=wanted),
+        ("container", lambda: client.containers.list(all=True, filters=wanted, ignore_removed=True),
          lambda c: c.remove(force=True, v=False)),
         ("network", lambda: client.networks.list(filters=wanted), lambda n: n.remove()),
         ("volume", lambda: client.volumes.list(filters=wanted), lambda v: v.remove()),
