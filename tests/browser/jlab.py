@@ -130,6 +130,18 @@ class JupyterServer:
                 return session["kernel"].get("execution_state")
         return None
 
+    def kernel_pythons(self) -> list[str]:
+        """The Python executables of this server's running kernels (read from /proc)."""
+        runtime, found = str(self.home / "runtime"), []
+        for proc in Path("/proc").glob("[0-9]*"):
+            try:
+                argv = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
+            except OSError:
+                continue
+            if "ipykernel_launcher" in argv and any(a.startswith(runtime) for a in argv):
+                found.append(argv[0])
+        return found
+
     def shutdown_sessions(self) -> None:
         """Stop every kernel, so the next notebook starts on a quiet machine."""
         for session in self.api("sessions"):

@@ -1,13 +1,16 @@
 """The preflight notebook, run in JupyterLab in Chromium: what a learner sees on day one."""
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 pytestmark = pytest.mark.browser
 
 
-def test_preflight_renders_live_setup_line_and_doctor_table(lab):
+def test_preflight_renders_live_setup_line_and_doctor_table(lab, jupyter):
     nb = lab("notebooks/00-preflight.ipynb")
+    assert jupyter.kernel_pythons() == [sys.executable], "the kernel is not the .venv's Python"
     result = nb.run_all()
     assert result.executed == result.code_cells >= 10, repr(result)
     assert not result.tracebacks, repr(result)
