@@ -90,7 +90,7 @@ class Explanation:
             f'<code>{html.escape(self.method)} {html.escape(self.target)}</code> · '
             f'operation <b>{html.escape(self.operation)}</b>{seq}</div>'
             f'<div>daemon says: <code>{html.escape(self.message)}</code></div>'
-            f'<div style="margin-top:4px">💡 {_md_code(self.note)}</div></div>')
+            f'<div style="margin-top:4px"><b>note:</b> {_md_code(self.note)}</div></div>')
 
 
 def explain(err) -> Explanation:

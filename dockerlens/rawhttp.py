@@ -44,8 +44,9 @@ class RawResponse:
     def _repr_html_(self) -> str:
         sent = html.escape(self.request.decode("utf-8", "replace"))
         got = html.escape(self.text()[len(self.request.decode("utf-8", "replace")):])
-        return ('<div style="font-size:85%"><b>sent</b><pre style="background:#f6f8fa">'
-                f'{sent}</pre><b>received</b><pre style="background:#f6f8fa">{got}</pre></div>')
+        pre = '<pre style="background:#f6f8fa;white-space:pre-wrap;word-break:break-all">'
+        return (f'<div style="font-size:85%"><b>sent</b>{pre}{sent}</pre>'
+                f'<b>received</b>{pre}{got}</pre></div>')
 
 
 def socket_path(endpoint: str | None = None) -> str:

@@ -132,3 +132,20 @@ def test_image_not_found_while_offline(tapped_client):
                                                            labels=scope.labels("wt")))
     assert tap.in_order(["ContainerCreate", "ImageCreate"])
     assert why.operation == "ImageCreate" and why.note.startswith("Image not found while offline")
+
+
+def test_response_hook_fallback_records_sdk_calls(client, cleanup):
+    """Without a proxy (a TCP/TLS daemon), the SDK's response hook still fills the transcript."""
+    from dockerlens.connect import find_endpoint
+    real = wiretap.running()[1] if wiretap.running() else find_endpoint()[0]
+    direct = docker.DockerClient(base_url=real, version=None)
+    wiretap.hook(direct)
+    with lens.wiretap() as tap:
+        direct.ping()
+        ctr = direct.containers.run(lens.image("base"), ["echo", "hooked"], detach=True,
+                                    labels=scope.labels("wt"))
+        assert b"".join(ctr.logs(stream=True, follow=True)) == b"hooked\n"
+    direct.close()
+    assert tap.in_order(["SystemPing", "ContainerCreate", "ContainerStart", "ContainerLogs"])
+    assert {e.client for e in tap} == {"sdk"}
+    assert next(e for e in tap if e.operation == "ContainerLogs").streaming
