@@ -117,7 +117,9 @@ def _header(number: str, notebook: Path, day, learner: str, daemon_socket: str) 
         api = client.api.api_version
     finally:
         client.close()
-    return Header(lesson=number, notebook=str(Path(notebook).resolve().relative_to(ROOT)),
+    path = Path(notebook).resolve()
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    return Header(lesson=number, notebook=str(shown),
                   cells_sha256=cells_hash(notebook), date=day.isoformat(),
                   engine=version.get("Version", "?"), api=api, sdk=docker.__version__,
                   learner=learner)
