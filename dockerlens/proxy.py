@@ -47,6 +47,16 @@ _WATCHED = STREAMING | {"ContainerWait", "unknown"}
 _RAW_TYPES = ("application/vnd.docker.raw-stream", "application/vnd.docker.multiplexed-stream")
 
 
+def streams(operation: str, query: str) -> bool:
+    """True for answers that go on while something happens (follow, stream, events, build)."""
+    params = dict(p.partition("=")[::2] for p in query.split("&") if p)
+    if operation == "ContainerLogs":
+        return params.get("follow", "0").lower() in ("1", "true")
+    if operation == "ContainerStats":
+        return params.get("stream", "1").lower() not in ("0", "false")
+    return operation in STREAMING
+
+
 class Malformed(ValueError):
     """The bytes a client sent are not an HTTP/1.x request."""
 
@@ -305,8 +315,8 @@ class Connection:
         framed = answer.chunked or answer.length() is not None
         ex.upgraded = status == 101 or (raw_type and not framed and not no_body
                                         and request.has_token("connection", "upgrade"))
-        ex.streaming = ex.upgraded or (not no_body and ex.operation in STREAMING
-                                       and (answer.chunked or not framed))
+        ex.streaming = ex.upgraded or (not no_body and (answer.chunked or not framed)
+                                       and streams(ex.operation, ex.query))
         self.proxy.emit(ex, "response")
         self._send(self.client, answer.raw, "response")
         ex.response_bytes += len(answer.raw)

@@ -195,3 +195,12 @@ def test_read_head_rejects_what_is_not_http(raw):
     import io
     with pytest.raises(Malformed):
         read_head(io.BufferedReader(io.BytesIO(raw)), request=True)
+
+
+@pytest.mark.parametrize("op,query,expected", [
+    ("ContainerLogs", "stdout=1&follow=1", True), ("ContainerLogs", "stdout=1&follow=0", False),
+    ("ContainerLogs", "stdout=1", False), ("ContainerStats", "stream=0", False),
+    ("ContainerStats", "", True), ("SystemEvents", "", True), ("ContainerList", "all=1", False)])
+def test_what_counts_as_streaming(op, query, expected):
+    from dockerlens.proxy import streams
+    assert streams(op, query) is expected
