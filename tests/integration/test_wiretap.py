@@ -232,3 +232,37 @@ def test_byte_hook_sees_both_directions(tmp_path):
     finally:
         proxy.stop()
     assert {d for _, d, _ in seen} == {"request", "response"}
+
+
+def test_daemon_gone_in_the_middle_of_a_stream(tmp_path):
+    """An events stream cut by the daemon going away ends for the client and is recorded."""
+    middle = Proxy(str(tmp_path / "middle.sock"), _daemon_socket()).start()
+    transcript = Transcript()
+    front = Proxy(str(tmp_path / "front.sock"), middle.listen_path,
+                  on_exchange=transcript.observe).start()
+    c = docker.DockerClient(base_url=front.url, version=None, timeout=10)
+    try:
+        events = c.events(decode=True, filters={"label": f"{scope.LEARNER}=nobody"})
+        ended = threading.Event()
+
+        def read():
+            try:
+                for _ in events:
+                    pass
+            except Exception:  # noqa: BLE001 - a broken stream may raise; it must not hang
+                pass
+            ended.set()
+
+        threading.Thread(target=read, daemon=True).start()
+        time.sleep(0.3)
+        middle.stop()
+        assert ended.wait(5), "the client's stream did not end when the daemon went away"
+        deadline = time.monotonic() + 5
+        while not transcript.latest().done and time.monotonic() < deadline:
+            time.sleep(0.05)
+        stream = transcript.latest()
+        assert stream.operation == "SystemEvents" and stream.streaming and stream.done
+        assert stream.error and "daemon" in stream.error
+    finally:
+        c.close()
+        front.stop()
