@@ -291,10 +291,12 @@ class Connection:
         ex.request_bytes += len(head.raw)
         preview = _Preview("json" in head.get("content-type"), PREVIEW_LIMIT // 2)
         if head.has_token("expect", "100-continue"):
-            answer = self._read_response_head(ex)
+            answer = self._read_response_head()
             if answer.first[1] == b"100":
                 self._send(self.client, answer.raw, "response")
                 answer = None
+            else:  # a final answer before the body: the client will not send it
+                return self._respond(head, answer, ex) and False
         else:
             answer = None
         ex.request_bytes += self._relay_body(self.cin, self.upstream, head, preview, "request")
@@ -302,7 +304,7 @@ class Connection:
         while answer is None or answer.first[1] in (b"100", b"102", b"103"):
             if answer is not None:
                 self._send(self.client, answer.raw, "response")
-            answer = self._read_response_head(ex)
+            answer = self._read_response_head()
         return self._respond(head, answer, ex)
 
     def _respond(self, request: Head, answer: Head, ex: Exchange) -> bool:
@@ -444,7 +446,7 @@ class Connection:
             self.upstream, self.uin = sock, sock.makefile("rb", buffering=CHUNK)
             self.proxy._track(sock, True)
 
-    def _read_response_head(self, ex: Exchange) -> Head:
+    def _read_response_head(self) -> Head:
         answer = read_head(self.uin, request=False)
         if answer is None:
             raise UpstreamGone("no answer")

@@ -18,7 +18,6 @@ starts with ``INTERNAL_AGENT`` (the course's own background clients) is left out
 from __future__ import annotations
 
 import atexit
-import html
 import itertools
 import json
 import os
