@@ -25,8 +25,10 @@ def test_environment_pins_what_repo2docker_ships_too_old():
         (BINDER / "apt.txt").read_text().split()
 
 
-def test_apt_brings_dot():
-    assert "graphviz" in (BINDER / "apt.txt").read_text().split()
+def test_apt_brings_dot_and_the_docker_cli():
+    """dot draws the diagrams; the CLI's cells replay too (no daemon is ever started)."""
+    packages = (BINDER / "apt.txt").read_text().split()
+    assert "graphviz" in packages and "docker.io" in packages
 
 
 def test_post_build_installs_the_package_editable_and_stops_on_error():
