@@ -44,6 +44,7 @@ CHUNK = 65536
 _METHOD = re.compile(rb"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _VERSION = re.compile(rb"^HTTP/1\.[01]$")
 _WATCHED = STREAMING | {"ContainerWait", "unknown"}
+_RDHUP = getattr(select, "POLLRDHUP", 0)  # Linux only; macOS reports a hang-up as POLLHUP/POLLIN
 _RAW_TYPES = ("application/vnd.docker.raw-stream", "application/vnd.docker.multiplexed-stream")
 
 
@@ -234,8 +235,8 @@ class Connection:
         try:
             while self._one_exchange():
                 pass
-        except (OSError, ValueError):
-            pass  # the client went away; nothing to answer
+        except Exception:  # the client went away (or a bug): end quietly, threads never print
+            pass
         finally:
             self._close()
 
@@ -523,15 +524,21 @@ class _ClientWatch:
         threading.Thread(target=self._watch, name="dockerlens-proxy-watch", daemon=True).start()
 
     def _watch(self) -> None:
+        try:
+            self._poll()
+        except Exception:  # the connection ended under us: nothing left to watch
+            pass
+
+    def _poll(self) -> None:
         poller = select.poll()
-        poller.register(self.conn.client.fileno(), select.POLLIN | select.POLLRDHUP)
+        poller.register(self.conn.client.fileno(), select.POLLIN | _RDHUP)
         while not self._stop.is_set():
             try:
                 events = poller.poll(250)
             except (OSError, ValueError):
                 return
             if events and not self._stop.is_set():
-                if events[0][1] & (select.POLLRDHUP | select.POLLHUP | select.POLLERR) \
+                if events[0][1] & (_RDHUP | select.POLLHUP | select.POLLERR) \
                         or _peer_closed(self.conn.client):
                     self.conn.client_gone = True
                     if self.conn.upstream is not None:
