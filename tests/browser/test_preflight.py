@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +11,8 @@ pytestmark = pytest.mark.browser
 
 def test_preflight_renders_live_setup_line_and_doctor_table(lab, jupyter):
     nb = lab("notebooks/00-preflight.ipynb")
-    assert jupyter.kernel_pythons() == [sys.executable], "the kernel is not the .venv's Python"
+    bins = [str(Path(python).parent) for python in jupyter.kernel_pythons()]
+    assert bins == [str(Path(sys.executable).parent)], f"the kernel is not this .venv's: {bins}"
     result = nb.run_all()
     assert result.executed == result.code_cells >= 10, repr(result)
     assert not result.tracebacks, repr(result)
