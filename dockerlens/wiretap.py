@@ -108,6 +108,7 @@ def _cut(text: str, width: int) -> str:
 
 class Transcript:
     """The kernel's whole wiretap record: thread-safe, in arrival order, with subscribers."""
+    KEEP = 20_000
 
     def __init__(self):
         self._items: list[Exchange] = []
@@ -123,6 +124,8 @@ class Transcript:
             with self._lock:
                 ex.seq = next(self._seq)
                 self._items.append(ex)
+                if len(self._items) > self.KEEP:  # a long session keeps its recent history
+                    del self._items[:len(self._items) - self.KEEP]
         elif event == "response":
             for fn in list(self._subscribers):
                 try:

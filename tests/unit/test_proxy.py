@@ -204,3 +204,14 @@ def test_read_head_rejects_what_is_not_http(raw):
 def test_what_counts_as_streaming(op, query, expected):
     from dockerlens.proxy import streams
     assert streams(op, query) is expected
+
+
+def test_transcript_keeps_recent_history_in_order():
+    from dockerlens.wiretap import Exchange
+    t = Transcript()
+    t.KEEP = 5
+    for i in range(8):
+        t.observe(Exchange("sdk", "GET", f"/{i}", "", "unknown"), "request")
+    assert [e.seq for e in t.since(0)] == [4, 5, 6, 7, 8] and t.latest().path == "/7"
+    t.observe(Exchange("internal", "GET", "/x", "", "unknown"), "request")
+    assert t.latest().path == "/7"  # the course's own traffic is left out
