@@ -71,6 +71,10 @@ class DaemonUnavailable(RuntimeError):
         lines.append("Then check with `python -m dockerlens doctor`.")
         super().__init__("\n".join(lines))
 
+    def _render_traceback_(self) -> list[str]:
+        """In a notebook, show the message alone: the traceback would only hide the fix."""
+        return [f"DaemonUnavailable: {self}"]
+
 
 def candidates() -> list[tuple[str, str]]:
     """(url, where it came from) for every endpoint worth trying, most specific first."""

@@ -124,3 +124,10 @@ def test_current_context_comes_first(tmp_path, monkeypatch):
     (meta / "meta.json").write_text(json.dumps(
         {"Name": "class", "Endpoints": {"docker": {"Host": "tcp://127.0.0.1:2376"}}}))
     assert candidates()[0] == ("tcp://127.0.0.1:2376", "docker context 'class'")
+
+
+def test_notebooks_show_the_message_not_a_traceback():
+    from dockerlens.connect import Attempt
+    err = DaemonUnavailable([Attempt("unix:///x.sock", "DOCKER_HOST", NO_SOCKET)])
+    shown = "\n".join(err._render_traceback_())
+    assert shown.startswith("DaemonUnavailable: No Docker daemon answered") and "File " not in shown
