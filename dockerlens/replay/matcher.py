@@ -11,6 +11,11 @@ A request is answered by a recorded exchange with the same key (method, path wit
    ``/containers/json``): the latest one at that position. A state-changing request asked
    more often than it was recorded gets no answer (the server sends 501).
 
+Streams follow the learner, not the clock: a later part of a long stream (an event, a
+frame of an attached container) waits until the replay has made every change recorded
+before it, then keeps its recorded delay after the last of them. A learner who runs the
+next cell a minute later sees the event a minute later, when it happens.
+
 So identical requests get their answers in the order they were recorded, a read sees the
 state as it was between the same two changes, and background threads (an event follower,
 a renderer polling a list) that ask a different number of times do not shift the main flow.
@@ -18,6 +23,8 @@ a renderer polling a list) that ask a different number of times do not shift the
 from __future__ import annotations
 
 import threading
+import time
+from bisect import bisect_left
 from collections import defaultdict
 
 from .format import Exchange, normalise
@@ -37,7 +44,10 @@ class Matcher:
             epoch += 0 if exchange.reads else 1
         self.used: set[int] = set()
         self.epoch = 0
+        self.changes_at = [e.t for e in exchanges if not e.reads]  # recorded ms of each change
+        self.reached = {0: time.monotonic()}  # position -> when the replay got there
         self._lock = threading.Lock()
+        self._moved = threading.Condition(self._lock)
 
     def match(self, method: str, target: str) -> Exchange | None:
         """The exchange that answers this request now, or None if none may."""
@@ -49,8 +59,30 @@ class Matcher:
             best = min(candidates, key=self._rank)
             self.used.add(best)
             if not self.exchanges[best].reads:
-                self.epoch = max(self.epoch, self.epochs[best] + 1)
+                self._advance(self.epochs[best] + 1)
             return self.exchanges[best]
+
+    def _advance(self, epoch: int) -> None:
+        now = time.monotonic()
+        for position in range(self.epoch + 1, epoch + 1):
+            self.reached[position] = now
+        if epoch > self.epoch:
+            self.epoch = epoch
+            self._moved.notify_all()
+
+    def wait_for(self, recorded_ms: int, speed: float = 1.0,
+                 stopped=lambda: False) -> float | None:
+        """Block until every change recorded before ``recorded_ms`` was replayed; return the
+        monotonic time at which this moment of the recording is due (None: no change before)."""
+        needed = bisect_left(self.changes_at, recorded_ms)
+        if needed == 0:
+            return None
+        with self._moved:
+            while self.epoch < needed:
+                if stopped():
+                    return None
+                self._moved.wait(0.25)
+            return self.reached[needed] + (recorded_ms - self.changes_at[needed - 1]) / 1000 / speed
 
     def _rank(self, index: int) -> tuple:
         used = index in self.used

@@ -35,6 +35,7 @@ class ReplayServer:
         self.misses: list[str] = []
         self._sock: socket.socket | None = None
         self._conns: set[socket.socket] = set()
+        self._trace_lock = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -96,8 +97,10 @@ class ReplayServer:
         exchange = self.matcher.match(method, target)
         if exchange is None:
             conn.sendall(self._not_recorded(method, target))
+            self._trace(method, target, None, received)
             return version != "HTTP/1.0" and headers.get("connection", "").lower() != "close"
         self._send(conn, exchange, received)
+        self._trace(method, target, exchange, received)
         if exchange.upgraded:
             conn.shutdown(socket.SHUT_RDWR)  # the end of a hijacked stream, as the daemon does
             return False
@@ -106,9 +109,25 @@ class ReplayServer:
             return False
         return not exchange.close and version != "HTTP/1.0"
 
+    def _trace(self, method: str, target: str, exchange: Exchange | None, received: float) -> None:
+        """With DOCKERLENS_REPLAY_TRACE=FILE, one JSON line per request: what answered, how long."""
+        path = os.environ.get("DOCKERLENS_REPLAY_TRACE")
+        if not path:
+            return
+        row = {"request": f"{method} {target}", "seq": exchange.seq if exchange else None,
+               "ms": round((time.monotonic() - received) * 1000), "epoch": self.matcher.epoch}
+        with self._trace_lock, open(path, "a") as out:
+            out.write(json.dumps(row) + "\n")
+
     def _send(self, conn: socket.socket, exchange: Exchange, received: float) -> None:
-        for ms, data in exchange.response:
-            delay = received + ms / 1000 / self.speed - time.monotonic()
+        follows = exchange.open or exchange.upgraded  # a stream: its later parts follow the learner
+        for index, (ms, data) in enumerate(exchange.response):
+            due = received + ms / 1000 / self.speed
+            if follows and index:
+                gate = self.matcher.wait_for(exchange.t + ms, self.speed,
+                                             lambda: self._sock is None)
+                due = max(due, gate or 0.0)
+            delay = due - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
             conn.sendall(to_bytes(data))

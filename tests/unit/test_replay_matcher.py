@@ -59,3 +59,19 @@ def test_a_whole_answer_is_preferred_to_one_the_client_hung_up_on():
     m = Matcher(exchanges)
     assert m.match("GET", "/_ping").seq == 1
     assert m.match("GET", "/_ping").seq == 0
+
+
+def test_a_stream_moment_waits_for_the_changes_recorded_before_it():
+    import threading
+    import time
+    m = Matcher(_seq("GET /events", "POST /containers/x/start", "GET /containers/x/json"))
+    # exchanges are at t = 0, 1, 2 ms: the moment t=5 follows the start (t=1)
+    done = []
+    waiter = threading.Thread(target=lambda: done.append(m.wait_for(5)))
+    waiter.start()
+    time.sleep(0.3)
+    assert not done                                    # no start yet: the event waits
+    m.match("POST", "/containers/x/start")
+    waiter.join(2)
+    assert done and done[0] >= m.reached[1]
+    assert m.wait_for(0) is None                       # nothing recorded before t=0

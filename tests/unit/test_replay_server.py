@@ -59,7 +59,7 @@ def _exec_raw(api, ctr_id: str) -> bytes:
     return data
 
 
-def _run(url: str) -> dict:
+def _run(url: str, pause: float = 0.4) -> dict:
     """The scenario against an endpoint: raw exec bytes, event chunks with arrival times."""
     c = docker.DockerClient(base_url=url, version=None)
     follower = docker.APIClient(base_url=url, version=c.api.api_version)
@@ -70,7 +70,8 @@ def _run(url: str) -> dict:
     started = time.monotonic()
     ctr = c.containers.create(images.tag("base"), "sleep 30", name=scope.name("replay"),
                               labels=scope.labels("99"))
-    time.sleep(0.4)
+    time.sleep(pause)
+    start_at = time.monotonic() - started
     ctr.start()
     raw = _exec_raw(c.api, ctr.id)
     ctr.remove(force=True)
@@ -78,8 +79,8 @@ def _run(url: str) -> dict:
     events.close()
     reader.join(5)
     c.close()
-    return {"exec": raw, "events": b"".join(e for _, e in chunks),
-            "times": [t - started for t, _ in chunks]}
+    return {"exec": raw, "events": b"".join(e for _, e in chunks), "start_at": start_at,
+            "times": [t - started for t, _ in chunks], "chunks": [e for _, e in chunks]}
 
 
 def test_hijacked_exec_and_events_stream_replay_the_live_bytes(capture, tmp_path, cleanup):
@@ -97,6 +98,19 @@ def test_hijacked_exec_and_events_stream_replay_the_live_bytes(capture, tmp_path
     # the events arrive spread out as they did live (a 0.4 s pause between create and start)
     spread = lambda times: times[-1] - times[0]
     assert abs(spread(replayed["times"]) - spread(live["times"])) < 0.3
+
+
+def test_a_replayed_event_waits_for_the_learner_to_act(capture, tmp_path, cleanup):
+    """A learner who starts the container later than recorded sees its start event later."""
+    live = _run(capture.proxy.url)
+    with ReplayServer(capture.recording(tmp_path)) as server:
+        slow = _run(server.url, pause=1.5)
+        assert not server.misses
+    assert slow["events"] == live["events"]
+    when = next(t for t, chunk in zip(slow["times"], slow["chunks"]) if b'"start"' in chunk)
+    # not at the recorded +0.4 s, but once the replay was asked to start (plus the recorded
+    # time the daemon took to start it)
+    assert slow["start_at"] <= when < slow["start_at"] + 1.2, (slow["start_at"], when)
 
 
 def test_the_docker_cli_and_head_ping_replay(capture, tmp_path, cleanup):
