@@ -15,7 +15,6 @@ import socket
 import tempfile
 import threading
 import time
-from pathlib import Path
 
 from .format import Exchange, Recording, to_bytes
 from .matcher import Matcher
@@ -35,7 +34,7 @@ class ReplayServer:
         self.misses: list[str] = []
         self._sock: socket.socket | None = None
         self._conns: set[socket.socket] = set()
-        self._trace_lock = threading.Lock()
+        self._lock = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -53,7 +52,9 @@ class ReplayServer:
         sock, self._sock = self._sock, None
         if sock is not None:
             _close(sock)
-        for conn in list(self._conns):
+        with self._lock:
+            conns = list(self._conns)
+        for conn in conns:
             _close(conn)
         if self._dir:
             shutil.rmtree(self._dir, ignore_errors=True)
@@ -73,7 +74,8 @@ class ReplayServer:
                 conn, _ = self._sock.accept()
             except OSError:
                 return
-            self._conns.add(conn)
+            with self._lock:
+                self._conns.add(conn)
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
@@ -84,7 +86,8 @@ class ReplayServer:
         except (OSError, ValueError):
             pass  # the client went away: nothing to report from a thread
         finally:
-            self._conns.discard(conn)
+            with self._lock:
+                self._conns.discard(conn)
             _close(conn)
 
     def _handle(self, conn: socket.socket, reader) -> bool:
@@ -116,16 +119,18 @@ class ReplayServer:
             return
         row = {"request": f"{method} {target}", "seq": exchange.seq if exchange else None,
                "ms": round((time.monotonic() - received) * 1000), "epoch": self.matcher.epoch}
-        with self._trace_lock, open(path, "a") as out:
+        with self._lock, open(path, "a") as out:
             out.write(json.dumps(row) + "\n")
 
     def _send(self, conn: socket.socket, exchange: Exchange, received: float) -> None:
         follows = exchange.open or exchange.upgraded  # a stream: its later parts follow the learner
+        gone = lambda: self._sock is None or (exchange.open and _peer_closed(conn))
         for index, (ms, data) in enumerate(exchange.response):
             due = received + ms / 1000 / self.speed
             if follows and index:
-                gate = self.matcher.wait_for(exchange.t + ms, self.speed,
-                                             lambda: self._sock is None)
+                gate = self.matcher.wait_for(exchange.t + ms, self.speed, gone)
+                if gate is None and gone():
+                    return
                 due = max(due, gate or 0.0)
             delay = due - time.monotonic()
             if delay > 0:
@@ -189,6 +194,16 @@ def _drain(reader) -> None:
         pass
 
 
+def _peer_closed(sock: socket.socket) -> bool:
+    """True once the client has hung up (readable with nothing to read); never blocks."""
+    try:
+        return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+
 def _close(sock: socket.socket) -> None:
     try:
         sock.shutdown(socket.SHUT_RDWR)
@@ -196,8 +211,3 @@ def _close(sock: socket.socket) -> None:
         pass
     sock.close()
 
-
-def serve(path: Path, speed: float = 1.0) -> ReplayServer:
-    """Start a replay server for the recording file at ``path``."""
-    from .format import load
-    return ReplayServer(load(path), speed=speed).start()
