@@ -11,11 +11,11 @@ order the daemon received the requests::
 
 ``t`` is milliseconds since the recording started; each response segment is
 ``[milliseconds after the request was complete, bytes]`` exactly as the daemon sent
-them (chunked framing and hijacked stream frames included). ``open``: a stream the client
-left while the daemon was still sending (replayed: kept open until the client closes);
-``cut``: the client hung up before the whole body arrived (recorded as the client got it;
-answers that are whole are preferred); ``close``: the daemon closed after this answer. Bytes are stored as text
-decoded with ``surrogateescape`` so that any byte sequence round-trips exactly. Keys are
+them (chunked framing and hijacked stream frames included), stored as text decoded with
+``surrogateescape`` so that any byte sequence round-trips exactly. ``open``: a stream the
+client left while the daemon was still sending (replayed: kept open until the client
+closes); ``cut``: the client hung up before the whole body arrived (kept as the client got
+it; whole answers are preferred); ``close``: the daemon closed after this answer. Keys are
 sorted, the gzip header carries no time stamp, and the response ``Date`` header is
 replaced by the recording date: the only wall-clock time in the file.
 """

@@ -66,7 +66,8 @@ class ReplayServer:
         self.stop()
 
     def __repr__(self) -> str:
-        return f"<ReplayServer {self.url} lesson {self.recording.header.lesson} misses={len(self.misses)}>"
+        return (f"<ReplayServer {self.url} lesson {self.recording.header.lesson} "
+                f"misses={len(self.misses)}>")
 
     def _accept(self) -> None:
         while self._sock is not None:

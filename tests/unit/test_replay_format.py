@@ -48,7 +48,8 @@ def test_a_foreign_file_is_refused_with_the_fix(tmp_path):
     ("/v1.24/containers/json?all=1&filters=%7B%7D", "/containers/json?all=1&filters=%7B%7D"),
     ("/v1.41/containers/json?filters=%7B%7D&all=1", "/containers/json?all=1&filters=%7B%7D"),
     ("/events?since=1&until=2", "/events?since=%2A&until=%2A"),
-    ("/v1.41/containers/abc/logs?since=1795873000&stdout=1", "/containers/abc/logs?since=%2A&stdout=1"),
+    ("/v1.41/containers/abc/logs?since=1795873000&stdout=1",
+     "/containers/abc/logs?since=%2A&stdout=1"),
 ])
 def test_normalise_masks_version_order_and_time(target, key):
     assert normalise("get", target) == ("GET", key)

@@ -14,7 +14,8 @@ from ..conftest import LEARNER
 pytestmark = pytest.mark.docker
 
 CELLS = [
-    "import docker, os\nclient = docker.DockerClient(base_url=os.environ['DOCKER_HOST'], version=None)",
+    "import docker, os\n"
+    "client = docker.DockerClient(base_url=os.environ['DOCKER_HOST'], version=None)",
     "names = [c.name for c in client.containers.list(all=True, filters={'label': 'nobody=x'})]",
     "assert names == [] and client.ping()",
 ]
@@ -22,7 +23,8 @@ CELLS = [
 
 def _notebook(path, cells):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
     nbformat.write(nb, path)
     return path
 
@@ -45,7 +47,8 @@ def test_a_working_notebook_is_recorded_and_replays(tmp_path, cleanup):
 
 
 def test_a_failing_notebook_keeps_the_old_recording(tmp_path, cleanup):
-    notebook = _notebook(tmp_path / "99-broken.ipynb", CELLS[:1] + ["assert False, 'broken on purpose'"])
+    notebook = _notebook(tmp_path / "99-broken.ipynb",
+                         CELLS[:1] + ["assert False, 'broken on purpose'"])
     result = record_notebook("99", notebook, daemon_socket(), out=tmp_path / "rec",
                              learner=f"{LEARNER}-rec")
     assert "broken on purpose" in result.error or "AssertionError" in result.error
