@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from .render import left_aligned
 
 STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
 LAYER = re.compile(r"^ ---> ([0-9a-f]{12})$")
@@ -63,5 +64,5 @@ class BuildSteps(list):
             f"<tr style='background:{colour[s.status]}'><td>{s.number}</td><td>{s.status}</td>"
             f"<td><code>{s.image}</code></td><td><code>{html.escape(s.instruction)}</code></td></tr>"
             for s in self)
-        return ("<table><thead><tr><th>step</th><th></th><th>layer image</th><th>instruction</th>"
+        return left_aligned("<table><thead><tr><th>step</th><th></th><th>layer image</th><th>instruction</th>"
                 f"</tr></thead><tbody>{rows}</tbody></table>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
+from .render import left_aligned
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +52,7 @@ class CourseMap(list):
             f"<td>{l.minutes} min</td><td>"
             + (f"<a href='../labs/{l.lab.name}/lab.ipynb'>lab {l.lab.name}</a>" if l.lab.exists()
                else "") + "</td></tr>" for l in self)
-        return ("<table><thead><tr><th>#</th><th>lesson</th><th>time</th><th>lab</th></tr>"
+        return left_aligned("<table><thead><tr><th>#</th><th>lesson</th><th>time</th><th>lab</th></tr>"
                 f"</thead><tbody>{rows}</tbody></table>")
 
 

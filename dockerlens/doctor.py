@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 from importlib import metadata
+from .render import left_aligned
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 MINIMUM = {"jupyterlab": "4.0", "ipykernel": "7.1", "ipywidgets": "8.1.9", "docker": "7.1"}
@@ -47,7 +48,7 @@ class Report:
             f'<tr><td style="color:{colours[r.status]};font-weight:bold">{r.status.upper()}</td>'
             f"<td>{html.escape(r.check)}</td><td><code>{html.escape(r.value)}</code></td>"
             f"<td>{html.escape(r.fix)}</td></tr>" for r in self.rows)
-        return ('<table class="dockerlens-doctor"><thead><tr><th></th><th>check</th><th>found</th>'
+        return left_aligned('<table class="dockerlens-doctor"><thead><tr><th></th><th>check</th><th>found</th>'
                 f"<th>how to fix</th></tr></thead><tbody>{body}</tbody></table>")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import time
 from datetime import datetime
+from .render import left_aligned
 
 SHOWN_ATTRIBUTES = ("exitCode", "signal", "container", "driver", "destination")
 
@@ -48,7 +49,7 @@ class EventLog(list):
     def _repr_html_(self) -> str:
         body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
                        for row in self._rows())
-        return (f"<table><caption style='text-align:left'>{len(self)} event(s)</caption><thead><tr>"
+        return left_aligned(f"<table><caption style='text-align:left'>{len(self)} event(s)</caption><thead><tr>"
                 "<th>time</th><th>type</th><th>action</th><th>object</th><th>details</th></tr>"
                 f"</thead><tbody>{body}</tbody></table>")
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
 from .wiretap import TRANSCRIPT, Exchange, subscribe, unsubscribe
+from .render import left_aligned
 
 # (status or None for any, regex on the daemon's message, operations or None, note)
 NOTES: list[tuple[int | None, str, set[str] | None, str]] = [
@@ -155,7 +156,7 @@ def table_html(exchanges: list[Exchange], title: str = "wiretap") -> str:
             f'<td>{flags}</td></tr>')
         if bad:
             rows.append(f'<tr><td></td><td colspan="6">{_from_exchange(ex)._repr_html_()}</td></tr>')
-    return (f'<div style="font-size:85%"><b>{html.escape(title)}</b>'
+    return left_aligned(f'<div style="font-size:85%"><b>{html.escape(title)}</b>'
             '<table><thead><tr><th>#</th><th>client</th><th>request</th><th>status</th>'
             '<th>operation</th><th>ms to head</th><th></th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')

@@ -13,6 +13,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
+from .render import left_aligned
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
@@ -117,5 +118,5 @@ class NamespaceComparison:
             f"<td><code>{html.escape(self.outside.get(k, '?'))}</code></td>"
             f"<td>{'<b>own</b>' if k in self.differing else 'shared with the host'}</td></tr>"
             for k, v in self.inside.items())
-        return ("<table><thead><tr><th>namespace</th><th>inside the container</th>"
+        return left_aligned("<table><thead><tr><th>namespace</th><th>inside the container</th>"
                 f"<th>outside (this notebook)</th><th></th></tr></thead><tbody>{rows}</tbody></table>")

@@ -31,6 +31,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from .render import left_aligned
 
 _FORWARDERS: dict[str, "TLSForwarder"] = {}
 _REQUEST_LINE = re.compile(rb"(GET|HEAD|POST|PUT|DELETE|PATCH) (\S+) HTTP/1\.[01]\r\n")
@@ -300,7 +301,7 @@ class TLSForwarder:
     def _repr_html_(self) -> str:
         rows = "".join(f"<tr><td><code>{k}</code></td><td><code>{html.escape(v)}</code></td></tr>"
                        for k, v in self.env().items())
-        return (f"<p><b>{html.escape(self.url)}</b> · mutual TLS · relays to "
+        return left_aligned(f"<p><b>{html.escape(self.url)}</b> · mutual TLS · relays to "
                 f"<code>unix://{html.escape(self.target)}</code> · {self.accepted} accepted, "
                 f"{len(self.refused)} refused · {'listening' if self.running else 'stopped'}</p>"
                 f"<table>{rows}</table>")

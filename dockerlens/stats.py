@@ -10,6 +10,7 @@ import html
 import math
 import time
 from dataclasses import dataclass, field
+from .render import left_aligned
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -82,7 +83,7 @@ class StartLatency:
                        for w, _, s, src in self.rows())
         table = ("<table><thead><tr><th>what starts</th><th>time</th><th>source</th></tr></thead>"
                  f"<tbody>{rows}</tbody></table>")
-        return table + self.svg()
+        return left_aligned(table) + self.svg()
 
     def svg(self, width: int = 640) -> str:
         """A log-scale horizontal bar chart from 10 ms to 100 s."""

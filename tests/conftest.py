@@ -97,12 +97,22 @@ def pytest_collection_finish(session):
     client.images.get(images.tag("base")).tag(SENTINEL, "1")
 
 
+def _remove_networks_named(client, name: str) -> None:
+    """Network names are not unique: remove every network of exactly this name."""
+    import docker.errors
+    found = [n for n in client.networks.list(names=[name]) if n.name == name]
+    if not found:
+        raise docker.errors.NotFound(f"no network {name}")
+    for net in found:
+        net.remove()
+
+
 def _remove_sentinels(client) -> list[str]:
     """Remove the sentinels; return the kinds that were missing."""
     import docker.errors
     missing = []
     for kind, remove in [("container", lambda: client.containers.get(SENTINEL).remove(force=True)),
-                         ("network", lambda: client.networks.get(SENTINEL).remove()),
+                         ("network", lambda: _remove_networks_named(client, SENTINEL)),
                          ("volume", lambda: client.volumes.get(SENTINEL).remove()),
                          ("image tag", lambda: client.images.remove(f"{SENTINEL}:1"))]:
         try:

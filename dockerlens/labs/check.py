@@ -14,6 +14,7 @@ from typing import Callable
 
 from .. import scope
 from .progress import Progress
+from ..render import left_aligned
 
 HINT_AFTER = 3      # the third failure of the same task adds its hint
 LESSON_AFTER = 4    # the fourth adds a pointer to the lesson section
@@ -208,6 +209,6 @@ class Lab:
             f"<tr><td>{t.number}</td><td>{_code(t.title)}</td>"
             f"<td>{'✓ ' + when[t.number] if when[t.number] else ''}</td></tr>"
             for t in self.tasks.values())
-        return (f"<div><b>lab {html.escape(self.slug)}</b>: {html.escape(self.title)} · learner "
+        return left_aligned(f"<div><b>lab {html.escape(self.slug)}</b>: {html.escape(self.title)} · learner "
                 f"<b>{html.escape(scope.learner())}</b></div><table><thead><tr><th>#</th>"
                 f"<th>task</th><th>passed</th></tr></thead><tbody>{rows}</tbody></table>")
