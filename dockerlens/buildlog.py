@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+
 from .render import left_aligned
 
 STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)$")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
+
 from .render import left_aligned
 
 ROOT = Path(__file__).resolve().parent.parent

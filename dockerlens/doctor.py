@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 from importlib import metadata
+
 from .render import left_aligned
 
 OK, WARN, FAIL = "ok", "warn", "fail"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import time
 from datetime import datetime
+
 from .render import left_aligned
 
 SHOWN_ATTRIBUTES = ("exitCode", "signal", "container", "driver", "destination")

@@ -135,6 +135,7 @@ def table_html(exchanges: list[Exchange], title: str = "wiretap") -> str:
     rows = []
     for ex in exchanges:
         colour = COLOURS.get(ex.client, "#57606a")
+        via = ' <small title="relayed by the TLS endpoint">· tcp</small>' if ex.transport == "tcp" else ""
         status = "…" if ex.status is None else str(ex.status)
         bad = ex.status is not None and ex.status >= 400 or ex.error
         ms = f"{ex.duration_to_headers * 1000:.1f}" if ex.duration_to_headers else ""
@@ -149,7 +150,7 @@ def table_html(exchanges: list[Exchange], title: str = "wiretap") -> str:
                     + (f"<pre>← {html.escape(ex.pretty('response', 600))}</pre>"
                        if ex.response_preview else "") + "</details>")
         rows.append(
-            f'<tr><td>{ex.seq}</td><td style="color:{colour}"><b>{ex.client}</b></td>'
+            f'<tr><td>{ex.seq}</td><td style="color:{colour}"><b>{ex.client}</b>{via}</td>'
             f'<td><code>{ex.method} {html.escape(_short(ex.path, 70))}</code>{query}{body}</td>'
             f'<td style="color:{"#cf222e" if bad else "#1a7f37"}"><b>{status}</b></td>'
             f'<td>{html.escape(ex.operation)}</td><td style="text-align:right">{ms}</td>'

@@ -13,6 +13,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
+
 from .render import left_aligned
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}

@@ -153,8 +153,10 @@ class Proxy:
 
     def __init__(self, listen_path: str, upstream_path: str,
                  on_exchange: Callable[[Exchange, str], None] | None = None,
-                 on_bytes: Callable[[int, str, bytes, float], None] | None = None):
+                 on_bytes: Callable[[int, str, bytes, float], None] | None = None,
+                 transport: str = "unix"):
         self.listen_path, self.upstream_path = listen_path, upstream_path
+        self.transport = transport  # how clients reached this listener; stamped on each exchange
         self.on_exchange, self.on_bytes = on_exchange, on_bytes
         self._ids = itertools.count(1)
         self._conns: set[socket.socket] = set()
@@ -281,7 +283,8 @@ class Connection:
         path, _, query = target.partition("?")
         ex = Exchange(client=classify(head.get("user-agent")), method=method, path=path,
                       query=query, operation=operation(method, path),
-                      user_agent=head.get("user-agent"), conn_id=self.id)
+                      user_agent=head.get("user-agent"), conn_id=self.id,
+                      transport=self.proxy.transport)
         ex._started = time.monotonic()
         self.proxy.emit(ex, "request")
         return ex

@@ -14,15 +14,12 @@ API is root on the host.
 """
 from __future__ import annotations
 
-import collections
 import contextlib
 import datetime
 import html
 import ipaddress
 import os
-import re
 import select
-import time
 import shutil
 import socket
 import ssl
@@ -31,12 +28,10 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
 from .render import left_aligned
 
 _FORWARDERS: dict[str, "TLSForwarder"] = {}
-_REQUEST_LINE = re.compile(rb"(GET|HEAD|POST|PUT|DELETE|PATCH) (\S+) HTTP/1\.[01]\r\n")
-_RELAYED: collections.deque = collections.deque(maxlen=256)  # (monotonic, method, target)
-_RELAYED_LOCK = threading.Lock()
 
 
 @dataclass
@@ -134,7 +129,10 @@ def _write(path: Path, data: bytes, mode: int) -> None:
 
 
 def default_target() -> str:
-    """The UNIX socket to relay to: the wiretap's proxy when it runs (DOCKER_HOST), else the daemon."""
+    """The UNIX socket to relay to: the wiretap's TCP side when it runs, else the daemon."""
+    from . import wiretap
+    if wiretap.routed():  # this kernel's clients go through the wiretap
+        return wiretap.tcp_side()  # its exchanges are stamped transport="tcp"
     host = os.environ.get("DOCKER_HOST", "")
     if host.startswith("unix://"):
         return host[len("unix://"):]
@@ -322,32 +320,10 @@ def _relay(tls: ssl.SSLSocket, upstream: socket.socket, stopping: threading.Even
                 return
             if not data:
                 return
-            if sock is tls:
-                _note_request(data)
             try:
                 other.sendall(data)
             except OSError:
                 return
-
-
-def _note_request(data: bytes) -> None:
-    """Remember a request line relayed over TCP, so the live diagram can light the TCP path."""
-    found = _REQUEST_LINE.match(data)
-    if found:
-        with _RELAYED_LOCK:
-            _RELAYED.append((time.monotonic(), found.group(1).decode(), found.group(2).decode("latin-1")))
-
-
-def came_over_tcp(method: str, target: str, within: float = 5.0) -> bool:
-    """True (once) if this request line was relayed by a TLS forwarder in the last seconds."""
-    now = time.monotonic()
-    with _RELAYED_LOCK:
-        for entry in _RELAYED:
-            when, m, t = entry
-            if m == method and t == target and now - when <= within:
-                _RELAYED.remove(entry)
-                return True
-    return False
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ import html
 import math
 import time
 from dataclasses import dataclass, field
+
 from .render import left_aligned
 
 

@@ -66,6 +66,7 @@ class Exchange:
     response_preview: str = ""
     error: str | None = None
     user_agent: str = ""
+    transport: str = "unix"  # "tcp" when the course's TLS endpoint relayed it (wiretap.tcp_side)
     conn_id: int = 0
     done: bool = False
     _started: float = 0.0
@@ -95,6 +96,7 @@ class Exchange:
         status = self.status if self.status is not None else "…"
         ms = f"{self.duration_to_headers * 1000:.1f}" if self.duration_to_headers else "-"
         flags = ("upgraded" if self.upgraded else "streaming" if self.streaming else "")
+        flags += " via tcp" if self.transport == "tcp" else ""
         return (f"{self.seq:>4} {self.client:<4} {self.method:<6} {_cut(self.target, 58):<58} "
                 f"{status!s:>4} {self.operation:<22} {ms:>7} ms {flags}").rstrip()
 
@@ -204,6 +206,8 @@ def start(endpoint: str) -> str | None:
         proxy = _state.get("proxy")
         if proxy is not None and _state.get("pid") == os.getpid():
             proxy.upstream_path, _state["upstream"] = parsed.path, endpoint  # new connections
+            if "tcp_side" in _state:
+                _state["tcp_side"].upstream_path = parsed.path
             return proxy.url
         directory = tempfile.mkdtemp(prefix="dockerlens-wiretap-")
         os.chmod(directory, 0o700)
@@ -212,6 +216,27 @@ def start(endpoint: str) -> str | None:
         _state.update(proxy=proxy, pid=os.getpid(), dir=directory, upstream=endpoint)
         atexit.register(_cleanup, os.getpid())
         return proxy.url
+
+
+def tcp_side() -> str | None:
+    """The socket path of the proxy's TCP side, started once; None when the wiretap is off.
+
+    The course's TLS endpoint (``remote.TLSForwarder``) relays into this second listener
+    of the same transcript, so its exchanges carry ``transport="tcp"`` exactly, instead of
+    being guessed from timing.
+    """
+    from .proxy import Proxy
+    with _state_lock:
+        proxy = _state.get("proxy")
+        if proxy is None or _state.get("pid") != os.getpid():
+            return None
+        side = _state.get("tcp_side")
+        if side is None:
+            side = Proxy(os.path.join(_state["dir"], "docker-tcp.sock"), proxy.upstream_path,
+                         on_exchange=TRANSCRIPT.observe, transport="tcp").start()
+            _state["tcp_side"] = side
+        side.upstream_path = proxy.upstream_path
+        return side.listen_path
 
 
 def route(endpoint: str) -> str:
@@ -250,10 +275,18 @@ def running() -> tuple[str, str] | None:
     return proxy.url, _state["upstream"]
 
 
+def routed() -> tuple[str, str] | None:
+    """(proxy URL, daemon endpoint) while ``DOCKER_HOST`` points at this process's proxy."""
+    found = running()
+    return found if found and os.environ.get("DOCKER_HOST") == found[0] else None
+
+
 def _cleanup(pid: int) -> None:
     """At exit: stop the proxy and remove its private directory (only in the process that made it)."""
     if os.getpid() != pid or "proxy" not in _state:
         return
+    if "tcp_side" in _state:
+        _state["tcp_side"].stop()
     _state["proxy"].stop()
     shutil.rmtree(_state["dir"], ignore_errors=True)
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from .. import scope
 from .check import Fail, Lab
 
 LAB = Lab("03", "Architecture: the daemon over a network interface")
@@ -64,11 +63,15 @@ def volume_over_tcp(ctx):
     fwd = _forwarder(ctx)
     vol = ctx.volume("over-tcp")
     if fwd.accepted < 1:
-        raise Fail(f"`fwd` has accepted no TLS connection yet: create the volume through `remote`")
+        raise Fail("`fwd` has accepted no TLS connection yet: create the volume through `remote`")
     sent = ctx.transcript()
     if sent is None:
         return  # the wiretap is off in this kernel: the daemon's state is all we can check
-    if not any(e.method == "POST" and e.path.endswith("/volumes/create") and e.status == 201
-               and vol.name in e.request_preview for e in sent):
+    created = [e for e in sent if e.method == "POST" and e.path.endswith("/volumes/create")
+               and e.status == 201 and vol.name in e.request_preview]
+    if not created:
         raise Fail(f"volume `{vol.name}` exists, but the wiretap of this notebook never saw it "
                    "created: create it here, through `remote`")
+    if not any(e.transport == "tcp" for e in created):
+        raise Fail(f"volume `{vol.name}` was created through the local UNIX socket, not over "
+                   "TCP: remove it and create it with `remote`, the client connected to `fwd`")

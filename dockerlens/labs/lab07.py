@@ -101,4 +101,4 @@ def reader_reads(ctx):
         ctx.container("writer")
     except Fail:
         return
-    raise Fail(f"the writer container still exists: the point is to read the data after it is removed")
+    raise Fail("the writer container still exists: the point is to read the data after it is removed")

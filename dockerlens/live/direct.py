@@ -8,10 +8,10 @@ from __future__ import annotations
 
 
 def daemon_url() -> str | None:
-    """The daemon's own endpoint when the wiretap's proxy sits in front of it, else ``None``."""
+    """The daemon's own endpoint while the wiretap's proxy sits in front of it, else ``None``."""
     try:
         from .. import wiretap
-        found = wiretap.running()
+        found = wiretap.routed()
     except (ImportError, AttributeError):
         return None
     return found[1] if found else None

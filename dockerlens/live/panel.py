@@ -150,11 +150,8 @@ class Panel:
 
 
 def transport_of(exchange) -> str:
-    """``tcp`` when a course TLS forwarder relayed this request, else ``unix``."""
-    from ..remote import came_over_tcp
-    query = getattr(exchange, "query", "")
-    target = getattr(exchange, "path", "") + (f"?{query}" if query else "")
-    return "tcp" if came_over_tcp(getattr(exchange, "method", ""), target) else "unix"
+    """``tcp`` when the course's TLS endpoint relayed this request, else ``unix``."""
+    return getattr(exchange, "transport", "unix")
 
 
 def watch(everything: bool = False, objects: bool = True, key: str = "watch",

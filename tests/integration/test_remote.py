@@ -78,10 +78,10 @@ def test_keys_are_private_and_gone_after_stop():
 def test_tls_requests_land_in_the_wiretap_transcript():
     wiretap = pytest.importorskip("dockerlens.wiretap")
     from dockerlens.connect import find_endpoint
+    wiretap.unroute()
     url, _ = find_endpoint()
-    proxy = wiretap.start(url)
-    if proxy is None:
-        pytest.skip("the daemon is not on a UNIX socket")
+    proxy = wiretap.route(url)  # as setup() does: DOCKER_HOST now points at the wiretap
+    assert proxy != url, "the test daemon is on a UNIX socket, so the wiretap must sit in front"
     from dockerlens.connect import connect
     from dockerlens.live.panel import transport_of
     lit: list[tuple[str, str]] = []
@@ -91,7 +91,8 @@ def test_tls_requests_land_in_the_wiretap_transcript():
 
     wiretap.subscribe(note)
     try:
-        with TLSForwarder(target=proxy[len("unix://"):], key="test-tap") as fwd:
+        with TLSForwarder(key="test-tap") as fwd:
+            assert fwd.target == wiretap.tcp_side(), "the endpoint relays into the wiretap's TCP side"
             first = wiretap.TRANSCRIPT.last_seq()
             tls_client = fwd.client()
             try:
@@ -103,6 +104,7 @@ def test_tls_requests_land_in_the_wiretap_transcript():
             local.close()
     finally:
         wiretap.unsubscribe(note)
+        wiretap.unroute()
     seen = [(ex.client, ex.operation) for ex in wiretap.TRANSCRIPT.since(first)]
     assert ("sdk", "ContainerList") in seen, seen
     assert ("ContainerList", "tcp") in lit and ("VolumeList", "unix") in lit, lit

@@ -310,3 +310,34 @@ def test_08_container_exited_0(client, cleanup):
 
 def test_fail_is_an_exception_the_framework_catches():
     assert issubclass(Fail, Exception)
+
+
+@pytest.fixture
+def tapped():
+    """This process's wiretap in front of the daemon (what setup() does in a notebook)."""
+    from dockerlens import wiretap
+    from dockerlens.connect import find_endpoint
+    wiretap.unroute()
+    url = wiretap.route(find_endpoint()[0])
+    yield url
+    wiretap.unroute()
+
+
+def test_03_volume_made_locally_while_remote_is_connected(cleanup, tapped):
+    """The transcript knows which exchanges came over TCP: a local create does not count."""
+    from dockerlens import connect
+    from dockerlens.remote import TLSForwarder
+    fwd = TLSForwarder(key=f"test-{time.monotonic_ns()}").start()
+    local, remote = connect(tapped), fwd.client()
+    try:
+        remote.ping()
+        vol = local.volumes.create(scope.name("over-tcp"), labels=scope.labels("03"))
+        assert "was created through the local UNIX socket, not over TCP" in reason(
+            "03", 3, local, fwd=fwd, remote=remote)
+        vol.remove()
+        remote.volumes.create(scope.name("over-tcp"), labels=scope.labels("03"))
+        assert lab("03").check(3, variables={"fwd": fwd, "remote": remote}, client=local).passed
+    finally:
+        remote.close()
+        local.close()
+        fwd.stop()
