@@ -21,9 +21,10 @@ prepare: $(STAMP)
 
 # Re-installs only when pyproject.toml changes, so a second run is quick.
 $(STAMP): pyproject.toml
-	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	@# Debian's python3 ships venv without ensurepip: python3-venv brings it (installed when root)
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
 		&& apt-get install -y -q python3-venv >/dev/null; } || \
-		{ echo "python3 -m venv is missing: install python3-venv"; exit 1; }
+		{ echo "python3 cannot create a venv: install python3-venv (sudo apt-get install python3-venv)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
