@@ -240,6 +240,9 @@ class TLSForwarder:
         if context is None:
             env.update(self.env())
         cmd = ["docker", *(["--context", context] if context else []), *args]
+        if shutil.which("docker") is None:  # the CLI is optional: say so, as a shell would
+            return subprocess.CompletedProcess(cmd, 127, "", "the docker CLI is not installed "
+                                               "here; the SDK cells show the same requests")
         return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=30)
 
     def create_context(self, name: str = "course-tls") -> subprocess.CompletedProcess:
