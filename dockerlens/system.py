@@ -95,6 +95,18 @@ def wait_for_ping(url: str, seconds: float = 60, proc: subprocess.Popen | None =
     return False
 
 
+def _drop_stale_pidfile(pidfile: Path) -> None:
+    """A dockerd killed without cleanup leaves its pid file; dockerd refuses to start while the
+    pid in it belongs to any live process (pids are reused), so remove it unless it is dockerd."""
+    try:
+        pid = int(pidfile.read_text().strip())
+        alive = Path(f"/proc/{pid}/comm").read_text().strip()
+    except (OSError, ValueError):
+        alive = ""
+    if pidfile.exists() and alive != "dockerd":
+        pidfile.unlink()
+
+
 def ensure_daemon() -> str:
     """The URL of a daemon that answers; on root+apt, install and start docker.io if needed."""
     try:
@@ -105,6 +117,7 @@ def ensure_daemon() -> str:
         if not can_install() or os.environ.get("DOCKER_HOST"):
             raise SystemExit(str(err)) from None
     apt_install("docker.io", "busybox-static")
+    _drop_stale_pidfile(DOCKERD_PID)
     print(f"starting dockerd (log {DOCKERD_LOG}, pid file {DOCKERD_PID})", flush=True)
     proc = start_dockerd(DEFAULT_SOCKET, DOCKERD_PID, DOCKERD_LOG)
     url = f"unix://{DEFAULT_SOCKET}"
