@@ -438,7 +438,7 @@ class Connection:
 
     def _ensure_upstream(self) -> None:
         """Connect to the daemon, or reconnect if it closed our idle keep-alive connection."""
-        if self.upstream is not None and _peer_closed(self.upstream):
+        if self.upstream is not None and peer_closed(self.upstream):
             self._close_upstream()
         if self.upstream is None:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -542,7 +542,7 @@ class _ClientWatch:
                 return
             if events and not self._stop.is_set():
                 if events[0][1] & (_RDHUP | select.POLLHUP | select.POLLERR) \
-                        or _peer_closed(self.conn.client):
+                        or peer_closed(self.conn.client):
                     self.conn.client_gone = True
                     if self.conn.upstream is not None:
                         _shutdown(self.conn.upstream, socket.SHUT_RDWR)
@@ -552,7 +552,7 @@ class _ClientWatch:
         self._stop.set()
 
 
-def _peer_closed(sock: socket.socket) -> bool:
+def peer_closed(sock: socket.socket) -> bool:
     """True if the other end has closed (readable with nothing to read); never blocks."""
     try:
         return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""

@@ -6,6 +6,7 @@ never on names, and never prunes without them.
 """
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import re
@@ -32,6 +33,20 @@ def learner() -> str:
         raise ValueError(f"the learner name {SHARED!r} is reserved for course images; "
                          "set DOCKERLENS_LEARNER to another name")
     return name
+
+
+@contextlib.contextmanager
+def acting_as(who: str):
+    """Be learner WHO for a block (scope.learner() reads the environment, as kernels do)."""
+    saved = os.environ.get("DOCKERLENS_LEARNER")
+    os.environ["DOCKERLENS_LEARNER"] = who
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("DOCKERLENS_LEARNER", None)
+        else:
+            os.environ["DOCKERLENS_LEARNER"] = saved
 
 
 def set_lesson(lesson: str) -> None:

@@ -70,6 +70,8 @@ SENTINEL = f"{LEARNER}-sentinel-unlabelled"  # per learner: parallel runs never 
 
 
 def _uses_daemon(session) -> bool:
+    if session.config.option.collectonly:  # nothing runs: touch nothing on the daemon
+        return False
     return any(item.get_closest_marker("docker") or item.get_closest_marker("notebooks")
                for item in session.items)
 

@@ -28,18 +28,13 @@ COURSE_RUNS = int(os.environ.get("DOCKERLENS_BENCH_COURSE_RUNS", "3"))
 @contextmanager
 def _as_learner(name: str):
     """Run kernels (they inherit the environment) as learner NAME, then clean up after it."""
-    saved = os.environ.get("DOCKERLENS_LEARNER")
-    os.environ["DOCKERLENS_LEARNER"] = name
-    try:
-        yield
-    finally:
-        from ..connect import connect
-        from ..scope import reset
-        reset(connect())
-        if saved is None:
-            os.environ.pop("DOCKERLENS_LEARNER", None)
-        else:
-            os.environ["DOCKERLENS_LEARNER"] = saved
+    from ..connect import connect
+    from ..scope import acting_as, reset
+    with acting_as(name):
+        try:
+            yield
+        finally:
+            reset(connect())
 
 
 def time_notebook(path: Path, timeout: int = 180) -> float:

@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 
+from ..proxy import peer_closed
 from .format import Exchange, Recording, to_bytes
 from .matcher import Matcher
 
@@ -125,7 +126,7 @@ class ReplayServer:
 
     def _send(self, conn: socket.socket, exchange: Exchange, received: float) -> None:
         follows = exchange.open or exchange.upgraded  # a stream: its later parts follow the learner
-        gone = lambda: self._sock is None or (exchange.open and _peer_closed(conn))
+        gone = lambda: self._sock is None or (exchange.open and peer_closed(conn))
         for index, (ms, data) in enumerate(exchange.response):
             due = received + ms / 1000 / self.speed
             if follows and index:
@@ -193,16 +194,6 @@ def _drain(reader) -> None:
             pass
     except (OSError, ValueError):
         pass
-
-
-def _peer_closed(sock: socket.socket) -> bool:
-    """True once the client has hung up (readable with nothing to read); never blocks."""
-    try:
-        return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
-    except BlockingIOError:
-        return False
-    except OSError:
-        return True
 
 
 def _close(sock: socket.socket) -> None:

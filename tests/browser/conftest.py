@@ -6,9 +6,7 @@ that learner's course objects and with its kernel shut down.
 """
 from __future__ import annotations
 
-import os
 import warnings
-from contextlib import contextmanager
 
 import pytest
 
@@ -32,20 +30,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.docker)
-
-
-@contextmanager
-def acting_as(learner: str):
-    """Temporarily be LEARNER (scope.learner() reads the environment)."""
-    saved = os.environ.get("DOCKERLENS_LEARNER")
-    os.environ["DOCKERLENS_LEARNER"] = learner
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("DOCKERLENS_LEARNER", None)
-        else:
-            os.environ["DOCKERLENS_LEARNER"] = saved
 
 
 @pytest.fixture(scope="session")
@@ -111,7 +95,7 @@ def lab(browser, jupyter, client):
         context.close()
     finally:
         jupyter.shutdown_sessions()
-    from dockerlens.scope import reset
+    from dockerlens.scope import acting_as, reset
     with acting_as(BROWSER_LEARNER):
         report = reset(client)
     failed = [r for nb in opened for r in nb.failed_requests]
