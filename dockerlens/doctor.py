@@ -110,8 +110,9 @@ def _daemon_rows() -> list[Row]:
         Row("storage driver", OK, info.get("Driver", "?")),
         Row("rootless", OK, "yes" if rootless else "no"),
     ]
+    expected = images.expected_hashes()
     for name in images.ORDER:
-        wanted = images.expected_hash(name)
+        wanted = expected.get(name)
         found = images.current_hash(client, name)
         if found is None:
             rows.append(Row(f"image {images.tag(name)}", FAIL, "missing",

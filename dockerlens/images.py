@@ -47,17 +47,22 @@ def is_static_elf(path: Path) -> bool:
     return True
 
 
+def host_busybox() -> Path | None:
+    """The host's static busybox (Debian's busybox-static), if there is one."""
+    return next((Path(p) for p in HOST_BUSYBOX if is_static_elf(Path(p))), None)
+
+
 def busybox_binary(client, log=print) -> tuple[bytes, str]:
     """The bytes of a static busybox and where they came from."""
-    for candidate in HOST_BUSYBOX:
-        path = Path(candidate)
-        if is_static_elf(path):
-            return path.read_bytes(), f"{candidate} (host busybox-static)"
+    host = host_busybox()
+    if host is not None:
+        return host.read_bytes(), f"{host} (host busybox-static)"
     from .system import apt_install, can_install
     if can_install():
         apt_install("busybox-static")
-        if is_static_elf(Path("/bin/busybox")):
-            return Path("/bin/busybox").read_bytes(), "/bin/busybox (busybox-static, just installed)"
+        host = host_busybox()
+        if host is not None:
+            return host.read_bytes(), f"{host} (busybox-static, just installed)"
     import docker.errors
     try:
         client.images.get("busybox:latest")
@@ -133,22 +138,32 @@ def current_hash(client, name: str) -> str | None:
         return None
 
 
+def contexts(busybox: bytes) -> list[tuple[str, dict[str, bytes], str]]:
+    """(name, build files, content hash) of every course image, in build order.
+
+    The busybox is added where a Dockerfile copies it; each hash covers its parent's.
+    """
+    found, parent = [], ""
+    for name in ORDER:
+        files = context_files(name)
+        if needs_busybox(files):
+            files = {**files, "busybox": busybox}
+        parent = context_hash(files, parent)
+        found.append((name, files, parent))
+    return found
+
+
 def build_all(client, log=print, force: bool = False) -> list[BuildResult]:
     """Build every course image whose context changed; log one progress line per image."""
-    results, busybox, source, parent = [], None, "", ""
-    for name in ORDER:
-        files, note = context_files(name), ""
-        if needs_busybox(files):
-            if busybox is None:
-                busybox, source = busybox_binary(client, log)
-            files, note = {**files, "busybox": busybox}, f"; busybox from {source}"
-        wanted = context_hash(files, parent)
+    busybox, source = busybox_binary(client, log)
+    results = []
+    for name, files, wanted in contexts(busybox):
         if not force and current_hash(client, name) == wanted:
             size = client.images.get(tag(name)).attrs["Size"]
             result = BuildResult(name, tag(name), False, 0.0, size)
         else:
+            note = f"; busybox from {source}" if "busybox" in files else ""
             result = _build(client, name, files, wanted, note)
-        parent = wanted
         results.append(result)
         log(str(result))
     return results
@@ -182,17 +197,9 @@ def remove_all(client, log=print) -> None:
 
 
 
-def expected_hash(name: str) -> str | None:
-    """The hash image NAME would carry if built now (None when the busybox is not on the host)."""
-    host = next((Path(p) for p in HOST_BUSYBOX if is_static_elf(Path(p))), None)
-    parent = ""
-    for each in ORDER:
-        files = context_files(each)
-        if needs_busybox(files):
-            if host is None:
-                return None
-            files = {**files, "busybox": host.read_bytes()}
-        parent = context_hash(files, parent)
-        if each == name:
-            return parent
-    raise KeyError(name)
+def expected_hashes() -> dict[str, str]:
+    """The hash each image would carry if built now ({} when the busybox is not on the host)."""
+    host = host_busybox()
+    if host is None:
+        return {}
+    return {name: wanted for name, _, wanted in contexts(host.read_bytes())}

@@ -116,7 +116,7 @@ def ensure_daemon() -> str:
     except DaemonUnavailable as err:
         if not can_install() or os.environ.get("DOCKER_HOST"):
             raise SystemExit(str(err)) from None
-    apt_install("docker.io", "busybox-static")
+    apt_install("docker.io")
     _drop_stale_pidfile(DOCKERD_PID)
     print(f"starting dockerd (log {DOCKERD_LOG}, pid file {DOCKERD_PID})", flush=True)
     proc = start_dockerd(DEFAULT_SOCKET, DOCKERD_PID, DOCKERD_LOG)
@@ -140,8 +140,6 @@ def prepare(replay_ok: bool = False) -> None:
     With ``replay_ok`` (``make lab``) a missing daemon is not fatal: the notebooks replay.
     """
     ensure_dot()
-    if can_install():
-        apt_install("busybox-static")
     try:
         ensure_daemon()
     except SystemExit as err:
