@@ -51,19 +51,11 @@ def leftovers(client) -> list[str]:
 
 
 def _purge_stale(client) -> None:
-    """Remove test-learner objects an interrupted earlier run left (containers first)."""
-    import docker.errors
-    from dockerlens.scope import _remove_image
-    for kind, obj, _ in course_objects(client):
-        try:
-            if kind == "container":
-                obj.remove(force=True)
-            elif kind == "image":
-                _remove_image(client, obj)
-            else:
-                obj.remove()
-        except docker.errors.APIError:
-            pass
+    """Remove test-learner objects an interrupted earlier run left: reset() for each learner."""
+    from dockerlens.scope import acting_as, reset
+    for who in sorted({who for _, _, who in course_objects(client)}):
+        with acting_as(who):
+            reset(client)
 
 
 SENTINEL = f"{LEARNER}-sentinel-unlabelled"  # per learner: parallel runs never collide
