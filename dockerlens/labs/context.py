@@ -72,19 +72,13 @@ class Context:
 
     def container(self, suffix: str):
         """This learner's container ``lens.name(suffix)``, freshly inspected."""
-        import docker.errors
         name = scope.name(suffix)
         found = [c for c in self.client.containers.list(
             all=True, filters={**self.filters, "name": f"^/{name}$"}) if c.name == name]
         if found:
             return found[0]
-        try:
-            self.client.containers.get(name)
-            unlabelled = True
-        except docker.errors.NotFound:
-            unlabelled = False
         raise self._missing("container", name, f"create it with `name=lens.name(\"{suffix}\")` "
-                            "and `labels=lens.labels()`", unlabelled)
+                            "and `labels=lens.labels()`", _exists(self.client.containers, name))
 
     def network(self, suffix: str):
         """This learner's network ``lens.name(suffix)``."""
@@ -99,32 +93,21 @@ class Context:
 
     def volume(self, suffix: str):
         """This learner's volume ``lens.name(suffix)``."""
-        import docker.errors
         name = scope.name(suffix)
         found = [v for v in self.client.volumes.list(filters={**self.filters, "name": name})
                  if v.name == name]
         if found:
             return found[0]
-        try:
-            self.client.volumes.get(name)
-            unlabelled = True
-        except docker.errors.NotFound:
-            unlabelled = False
         raise self._missing("volume", name, f"create it with `client.volumes.create("
-                            f"lens.name(\"{suffix}\"), labels=lens.labels())`", unlabelled)
+                            f"lens.name(\"{suffix}\"), labels=lens.labels())`",
+                            _exists(self.client.volumes, name))
 
     def image(self, ref: str):
         """This learner's image tagged REF (e.g. ``lens-alice-app:1.0``)."""
-        import docker.errors
         found = [i for i in self.client.images.list(name=ref, filters=self.filters) if ref in i.tags]
         if found:
             return found[0]
-        try:
-            self.client.images.get(ref)
-            unlabelled = True
-        except docker.errors.ImageNotFound:
-            unlabelled = False
-        if unlabelled:
+        if _exists(self.client.images, ref):
             raise Fail(f"an image tagged `{ref}` exists but does not carry your course labels: "
                        "build it again with `labels=lens.labels()`")
         mine = sorted(t for i in self.client.images.list(filters=self.filters) for t in i.tags)
@@ -142,3 +125,13 @@ class Context:
     @staticmethod
     def state(ctr) -> dict:
         return ctr.attrs["State"]
+
+
+def _exists(collection, ref: str) -> bool:
+    """Whether the daemon has the object at all (labelled or not): a clearer reason if so."""
+    import docker.errors
+    try:
+        collection.get(ref)
+        return True
+    except docker.errors.NotFound:  # ImageNotFound is a NotFound too
+        return False
