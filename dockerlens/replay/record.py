@@ -90,6 +90,12 @@ def record_notebook(number: str, notebook: Path, daemon_socket: str, out: Path =
     return Result(notebook, path, len(exchanges), time.monotonic() - started)
 
 
+def nbval_runs(cell: dict) -> bool:
+    """Whether nbval executes this code cell (not marked NBVAL_SKIP / tagged nbval-skip)."""
+    source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+    return "NBVAL_SKIP" not in source and "nbval-skip" not in cell.get("metadata", {}).get("tags", [])
+
+
 def execute(notebook: Path) -> None:
     """Run the cells nbval runs (NBVAL_SKIP left out; NBVAL_RAISES_EXCEPTION may raise)."""
     import nbformat
@@ -98,8 +104,7 @@ def execute(notebook: Path) -> None:
     nb = nbformat.read(notebook, as_version=4)
     cells = []
     for cell in nb.cells:
-        tags = cell.get("metadata", {}).get("tags", [])
-        if cell.cell_type == "code" and ("NBVAL_SKIP" in cell.source or "nbval-skip" in tags):
+        if cell.cell_type == "code" and not nbval_runs(cell):
             continue
         if cell.cell_type == "code" and "NBVAL_RAISES_EXCEPTION" in cell.source:
             cell.setdefault("metadata", {}).setdefault("tags", []).append("raises-exception")

@@ -10,6 +10,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from dockerlens.replay.record import nbval_runs
+
 ROOT = Path(__file__).resolve().parents[2]
 SANITIZE = Path(__file__).with_name("sanitize.cfg")
 TIMINGS: dict[str, float] = {}
@@ -28,9 +30,7 @@ class NotebookRun:
 def code_cells(path: Path) -> int:
     """Code cells nbval will run (cells marked NBVAL_SKIP are not run)."""
     cells = json.loads(path.read_text())["cells"]
-    return sum(1 for c in cells if c["cell_type"] == "code"
-               and "NBVAL_SKIP" not in "".join(c["source"]) and "nbval-skip" not in
-               c.get("metadata", {}).get("tags", []))
+    return sum(1 for c in cells if c["cell_type"] == "code" and nbval_runs(c))
 
 
 def run_notebook(path: Path, env: dict[str, str] | None = None, timeout: int = 300) -> NotebookRun:
