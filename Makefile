@@ -13,7 +13,7 @@ lab: $(STAMP)
 
 test: prepare
 	@# the browser tier drives Debian's chromium: installed here when root (else its tests say how)
-	@$(PY) -c 'from dockerlens.system import CHROMIUM_MISSING as m, ensure_chromium as e; e() or print(m)'
+	@$(PY) -c 'from dockerlens.engine.system import CHROMIUM_MISSING as m, ensure_chromium as e; e() or print(m)'
 	$(PY) -m pytest
 
 prepare: $(STAMP)

@@ -1,29 +1,28 @@
-"""dockerlens: the Docker Engine, made visible. Notebooks use ``import dockerlens as lens``."""
-from .connect import DaemonUnavailable, connect
-from .doctor import doctor
-from .images import tag as image
-from .course import course_map
-from .scope import NotOurs, guard, labels, learner, name
-from .session import client, setup
-from . import replay  # lens.replay.active(), lens.replay.banner()
-from . import wiretap
-from .explain import explain
-from .rawhttp import raw as raw_http
-from .host import where
-from .stats import measure_starts, percentile
-from .labs import check, lab
-from . import diagrams
+"""dockerlens: the Docker Engine, made visible. Notebooks use ``import dockerlens as lens``.
+
+The facade: every name a notebook needs, from the wings below it (``engine`` finds and
+prepares the daemon, ``wire`` carries and records its bytes, ``show`` explains them,
+``diagrams``, ``live``, ``replay``, ``labs``).
+"""
+from . import diagrams, replay  # lens.replay.active(), lens.replay.banner(), lens.diagrams.*
 from .diagrams import objects
+from .engine.connect import DaemonUnavailable, connect
+from .engine.doctor import doctor
+from .engine.images import tag as image
+from .engine.scope import NotOurs, filters, guard, labels, learner, name
+from .labs import check, lab
 from .live import diff, unwatch, watch
-from .remote import TLSForwarder, tcp_endpoint
+from .session import client, reset, setup, where
+from .show.course import course_map
+from .show.explain import explain
+from .show.stats import measure_starts, percentile
+from .show.tap import NotRecording, wiretap
+from .wire.rawhttp import raw as raw_http
+from .wire.remote import TLSForwarder, tcp_endpoint
+from .wire.remote import stop_all as stop_tcp_endpoints
 
-
-def reset(lesson: str | None = None):
-    """Remove this learner's labelled course objects (of one lesson if given) and report them."""
-    from .scope import reset as _reset
-    return _reset(client(), lesson)
-
-
-__all__ = ["DaemonUnavailable", "NotOurs", "client", "connect", "course_map", "doctor", "guard", "image",
-           "check", "lab", "diagrams", "diff", "objects", "TLSForwarder", "tcp_endpoint", "unwatch", "watch",
-           "labels", "learner", "wiretap", "explain", "raw_http", "measure_starts", "name", "percentile", "reset", "setup", "where"]
+__all__ = ["DaemonUnavailable", "NotOurs", "NotRecording", "TLSForwarder", "check", "client",
+           "connect", "course_map", "diagrams", "diff", "doctor", "explain", "filters", "guard", "image",
+           "lab", "labels", "learner", "measure_starts", "name", "objects", "percentile",
+           "raw_http", "replay", "reset", "setup", "stop_tcp_endpoints", "tcp_endpoint", "unwatch", "watch", "where",
+           "wiretap"]

@@ -10,15 +10,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _doctor(args) -> int:
-    from .doctor import doctor
+    from .engine.doctor import doctor
     report = doctor()
     print(report)
     return 0 if report.ok else 1
 
 
 def _images(args) -> int:
-    from . import images
-    from .connect import connect
+    from .engine import images
+    from .engine.connect import connect
     client = connect()
     if args.remove:
         images.remove_all(client)
@@ -28,18 +28,18 @@ def _images(args) -> int:
 
 
 def _reset(args) -> int:
-    from .connect import connect
-    from .scope import reset
+    from .engine.connect import connect
+    from .engine.scope import reset
     report = reset(connect(), args.lesson)
     print(report)
     if args.images:
-        from . import images
+        from .engine import images
         images.remove_all(connect())
     return 1 if report.failed else 0
 
 
 def _prepare(args) -> int:
-    from .system import prepare
+    from .engine.prepare import prepare
     prepare(replay_ok=args.replay_ok)
     return 0
 
@@ -72,7 +72,7 @@ def _record(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .connect import DaemonUnavailable
+    from .engine.connect import DaemonUnavailable
     parser = argparse.ArgumentParser(prog="python -m dockerlens", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("doctor", help="check everything the course needs").set_defaults(run=_doctor)

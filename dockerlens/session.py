@@ -5,8 +5,11 @@ import html
 import os
 from dataclasses import dataclass
 
-from . import replay, scope, wiretap
-from .connect import DaemonUnavailable, connect, find_endpoint
+from . import replay
+from .engine import scope
+from .wire import wiretap
+from .engine.connect import DaemonUnavailable, connect, find_endpoint
+from .engine.host import DaemonPlace, place
 
 _session: dict = {}
 
@@ -71,6 +74,22 @@ def _endpoint(lesson: str) -> str:
             raise
         return replay.start(lesson)
     return endpoint
+
+
+def where(client, endpoint: str | None = None) -> DaemonPlace:
+    """Is the daemon on this machine? (Host paths, /proc and published ports need it to be.)"""
+    if replay.active() or replay.recording():  # a replay's daemon is never on this machine
+        return DaemonPlace(False, "this is a REPLAY of a recorded session: the daemon that "
+                                  "answered it ran on another machine")
+    if endpoint is None:
+        line = _session.get("line")
+        endpoint = line.endpoint if line is not None else client.api.base_url
+    return place(client, endpoint)
+
+
+def reset(lesson: str | None = None):
+    """Remove this learner's labelled course objects (of one lesson if given) and report them."""
+    return scope.reset(client(), lesson)
 
 
 def client():

@@ -22,14 +22,14 @@ def client():
 @pytest.fixture
 def cleanup(client):
     """Remove every course object of the test's learner when the test ends."""
-    from dockerlens.scope import reset
+    from dockerlens.engine.scope import reset
     yield client
     reset(client)
 
 
 def course_objects(client) -> list[tuple[str, object, str]]:
     """(kind, object, learner) of course objects whose learner name starts with LEARNER."""
-    from dockerlens import scope
+    from dockerlens.engine import scope
     found = []
     course = {"label": scope.COURSE}
     # ignore_removed: other sessions on the shared daemon remove containers mid-listing
@@ -52,7 +52,7 @@ def leftovers(client) -> list[str]:
 
 def _purge_stale(client) -> None:
     """Remove test-learner objects an interrupted earlier run left: reset() for each learner."""
-    from dockerlens.scope import acting_as, reset
+    from dockerlens.engine.scope import acting_as, reset
     for who in sorted({who for _, _, who in course_objects(client)}):
         with acting_as(who):
             reset(client)
@@ -70,7 +70,7 @@ def _uses_daemon(session) -> bool:
 
 def _client_or_none():
     from dockerlens import connect
-    from dockerlens.connect import DaemonUnavailable
+    from dockerlens.engine.connect import DaemonUnavailable
     try:
         return connect()
     except DaemonUnavailable:
@@ -82,7 +82,7 @@ def pytest_collection_finish(session):
     client = _client_or_none() if _uses_daemon(session) else None
     if client is None:
         return
-    from dockerlens import images
+    from dockerlens.engine import images
     _purge_stale(client)
     _remove_sentinels(client)
     client.containers.create(images.tag("base"), ["true"], name=SENTINEL)

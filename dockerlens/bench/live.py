@@ -18,7 +18,7 @@ EVENTS = 15
 def reset(client, lesson: str) -> None:
     """scope.reset, retried: a container vanishing mid-listing raises NotFound in the SDK."""
     import docker.errors
-    from ..scope import reset as scope_reset
+    from ..engine.scope import reset as scope_reset
     for attempt in range(3):
         try:
             scope_reset(client, lesson)
@@ -29,7 +29,7 @@ def reset(client, lesson: str) -> None:
 
 
 def run() -> list[Figure]:
-    from ..connect import connect
+    from ..engine.connect import connect
     client = connect()
     try:
         figures = [event_to_svg(client)]
@@ -43,7 +43,7 @@ def run() -> list[Figure]:
 
 def event_to_svg(client) -> Figure:
     """Median time from a daemon event (its own timestamp) to the redrawn SVG reaching the sink."""
-    from .. import scope
+    from ..engine import scope
     from ..live import EventFollower, wait_until, watch
     frames: list[tuple[float, str]] = []
     stamps: dict[str, float] = {}
@@ -97,8 +97,8 @@ def graph_time(client, size: int) -> list[Figure]:
 
 def populate(client, size: int) -> None:
     """Half containers (created, not started), 40 % volumes, 10 % networks, wired together."""
-    from ..images import tag
-    from ..scope import labels, name
+    from ..engine.images import tag
+    from ..engine.scope import labels, name
     nets = max(1, size // 10)
     vols = size * 4 // 10
     ctrs = size - nets - vols

@@ -25,7 +25,7 @@ def _timed(notebook: Path, env: dict[str, str]) -> float:
 
 def _course(env: dict[str, str], live: bool) -> tuple[float, int, list[str]]:
     """Seconds for every lesson back to back, how many ran, and which failed."""
-    from ..course import LESSONS
+    from ..show.course import LESSONS
     from ..replay.record import _last_line, _reset
     total, ran, failed = 0.0, 0, []
     for lesson in LESSONS:

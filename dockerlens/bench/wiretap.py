@@ -22,8 +22,8 @@ LEARNER = "bench-wiretap"
 
 
 def _daemon_socket() -> str:
-    from ..connect import find_endpoint
-    from ..wiretap import running
+    from ..engine.connect import find_endpoint
+    from ..wire.wiretap import running
     found = running()
     url = found[1] if found else find_endpoint()[0]
     if not url.startswith("unix://"):
@@ -33,7 +33,7 @@ def _daemon_socket() -> str:
 
 def _round(client, image: str, i: int, labels: dict) -> float:
     """Seconds for one run/wait/logs/remove of an echo container."""
-    from ..scope import name
+    from ..engine.scope import name
     started = time.perf_counter()
     ctr = client.containers.run(image, ["echo", f"round {i}"], name=name(f"bench-wt-{i}"),
                                 labels=labels, detach=True)
@@ -56,10 +56,10 @@ def _pings(client, n: int = PINGS) -> float:
 def run() -> list[Figure]:
     import docker
 
-    from ..images import tag
-    from ..proxy import Proxy
-    from ..scope import labels
-    from ..wiretap import Transcript
+    from ..engine.images import tag
+    from ..wire.proxy import Proxy
+    from ..engine.scope import labels
+    from ..wire.wiretap import Transcript
 
     saved = os.environ.get("DOCKERLENS_LEARNER")
     os.environ["DOCKERLENS_LEARNER"] = LEARNER
@@ -80,7 +80,7 @@ def run() -> list[Figure]:
                 out.append(_round(client, image, i, marks))
         ping_direct, ping_tapped = _pings(direct), _pings(tapped)
     finally:
-        from ..scope import reset
+        from ..engine.scope import reset
         reset(direct)
         direct.close(), tapped.close()
         proxy.stop()

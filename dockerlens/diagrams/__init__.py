@@ -8,7 +8,7 @@
 from .architecture import ROUTES, Architecture, route
 from .ids import node_id, short
 from .lifecycle import Lifecycle
-from .objects import ObjectGraph, objects
+from .objectgraph import ObjectGraph, objects
 from .state import Snapshot
 from .vm import VmVsContainers
 

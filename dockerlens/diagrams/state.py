@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import scope
+from ..engine import scope
 
 
 @dataclass

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import importlib
 
-from .check import SLUGS, Fail, Lab, Pending, Report, Result, Task
+from .framework import SLUGS, Lab, Report, Result, Task
+from .outcomes import Fail, Pending
 from .progress import Progress
 
 NUMBERS = sorted(SLUGS)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import sys
 
-from .. import scope
-from .check import Fail
+from ..engine import scope
+from .outcomes import Fail
 
 
 def caller_variables() -> dict:
@@ -60,7 +60,7 @@ class Context:
     @staticmethod
     def transcript() -> list | None:
         """This kernel's wiretap exchanges, or None when the wiretap is not running here."""
-        from .. import wiretap
+        from ..wire import wiretap
         return wiretap.transcript() if wiretap.running() else None
 
     # --- this learner's objects ----------------------------------------------------------

@@ -1,7 +1,8 @@
 """Lab 01 · containers vs VMs: a memory limit the kernel enforces, one kernel for all."""
 from __future__ import annotations
 
-from .check import Fail, Lab, Pending
+from .outcomes import Fail, Pending
+from .framework import Lab
 
 LAB = Lab("01", "Containers vs VMs: cgroups, a shared kernel, a host process")
 MIB = 1024 * 1024

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 
-from .. import scope
-from .check import Fail, Lab, Pending
+from ..engine import scope
+from .outcomes import Fail, Pending
+from .framework import Lab
 
 LAB = Lab("02", "The Docker Engine: SDK calls and raw HTTP")
 ROLE = ("role", "target")

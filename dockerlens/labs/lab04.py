@@ -1,8 +1,9 @@
 """Lab 04 · images: build your own image from a Dockerfile, with a label and layers of its own."""
 from __future__ import annotations
 
-from .. import images, scope
-from .check import Fail, Lab, Pending
+from ..engine import images, scope
+from .outcomes import Fail, Pending
+from .framework import Lab
 
 LAB = Lab("04", "Images: a Dockerfile of your own")
 LABEL = ("purpose", "lab04")

@@ -1,7 +1,8 @@
 """Lab 05 · containers: leave three containers in three states of the lifecycle."""
 from __future__ import annotations
 
-from .check import Fail, Lab, Pending
+from .outcomes import Fail, Pending
+from .framework import Lab
 
 LAB = Lab("05", "Containers: the lifecycle, left in three states")
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 
-from .. import images
-from .check import Fail, Lab, Pending
+from ..engine import images
+from .outcomes import Fail, Pending
+from .framework import Lab
 
 LAB = Lab("06", "Networks: names that resolve, ports that answer")
 

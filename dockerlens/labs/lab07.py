@@ -4,8 +4,9 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 
-from .. import images, scope
-from .check import Fail, Lab, Pending
+from ..engine import images, scope
+from .outcomes import Fail, Pending
+from .framework import Lab
 
 LAB = Lab("07", "Volumes: data that outlives its container")
 MESSAGE = "hello from the writer"

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import time
 
-from .. import scope
-from .check import Fail, Lab
+from ..engine import scope
+from .outcomes import Fail
+from .framework import Lab
 
 LAB = Lab("08", "Events: the daemon reports every change")
 LIFE = ["create", "start", "die", "destroy"]

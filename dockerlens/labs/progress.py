@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import scope
+from ..engine import scope
 
 
 def progress_dir() -> Path:

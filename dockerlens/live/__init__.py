@@ -1,5 +1,5 @@
 """Live panels: an event follower, a renderer, ``watch()`` and ``diff()``."""
-from .diff import Change, StateDiff, changes, diff
+from .statediff import Change, StateDiff, changes, diff
 from .follower import EventFollower, wait_until
 from .panel import Panel, panels, unwatch, watch
 from .renderer import Renderer

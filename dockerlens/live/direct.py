@@ -10,7 +10,7 @@ from __future__ import annotations
 def daemon_url() -> str | None:
     """The daemon's own endpoint while the wiretap's proxy sits in front of it, else ``None``."""
     try:
-        from .. import wiretap
+        from ..wire import wiretap
         found = wiretap.routed()
     except (ImportError, AttributeError):
         return None
@@ -19,14 +19,14 @@ def daemon_url() -> str | None:
 
 def client():
     """A new client of the daemon itself (one per thread; close it when done)."""
-    from ..connect import connect
+    from ..engine.connect import connect
     return internal(connect(daemon_url()))
 
 
 def internal(client):
     """Mark a client's requests as the course's own (the wiretap leaves them out)."""
     try:
-        from ..wiretap import INTERNAL_AGENT
+        from ..wire.exchange import INTERNAL_AGENT
     except ImportError:
         return client
     client.api.headers["User-Agent"] = f"{INTERNAL_AGENT} (dockerlens panels)"
@@ -36,7 +36,7 @@ def internal(client):
 def subscribe(fn) -> bool:
     """Call ``fn(exchange)`` for every wiretap exchange, if the wiretap exists."""
     try:
-        from .. import wiretap
+        from ..wire import wiretap
         wiretap.subscribe(fn)
         return True
     except (ImportError, AttributeError):
@@ -45,7 +45,7 @@ def subscribe(fn) -> bool:
 
 def unsubscribe(fn) -> None:
     try:
-        from .. import wiretap
+        from ..wire import wiretap
         wiretap.unsubscribe(fn)
     except (ImportError, AttributeError, ValueError, KeyError):
         pass
@@ -54,7 +54,7 @@ def unsubscribe(fn) -> None:
 def latest():
     """The most recent wiretap exchange, if the wiretap exists and saw one."""
     try:
-        from .. import wiretap
+        from ..wire import wiretap
         return wiretap.latest()
     except (ImportError, AttributeError):
         return None

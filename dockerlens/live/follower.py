@@ -78,7 +78,7 @@ class EventFollower:
             delay = min(delay * 2, self.backoff[1])
 
     def _follow(self) -> None:
-        from ..connect import connect
+        from ..engine.connect import connect
         from .direct import daemon_url, internal
         client = internal(connect(self.base_url or daemon_url()))
         with self._lock:

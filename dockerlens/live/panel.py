@@ -9,10 +9,10 @@ from __future__ import annotations
 import threading
 from typing import Callable
 
-from .. import scope
+from ..engine import scope
 from ..diagrams.architecture import Architecture
 from ..diagrams.compose import side_by_side
-from ..diagrams.objects import ObjectGraph
+from ..diagrams.objectgraph import ObjectGraph
 from ..diagrams.state import Snapshot
 from . import direct
 from .follower import FOLLOWING, EventFollower
@@ -61,7 +61,7 @@ class Panel:
             _PANELS[self.key] = self
         if previous is not None:
             previous.stop()
-        from ..connect import connect
+        from ..engine.connect import connect
         self._client = direct.internal(connect(self.base_url or direct.daemon_url()))
         self.exchange = direct.latest()
         svg = self.frame()

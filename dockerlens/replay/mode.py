@@ -53,7 +53,7 @@ def banner() -> str | None:
 
 def notebook_for(lesson: str, cwd: Path | None = None) -> Path:
     """The notebook being run: a lab's solution when the kernel runs in its folder."""
-    from ..course import LESSONS
+    from ..show.course import LESSONS
     cwd = Path(cwd or Path.cwd())
     for item in LESSONS:
         if item.number == str(lesson):

@@ -51,7 +51,7 @@ def recording_path(notebook: Path, out: Path = RECORDINGS) -> Path:
 
 def targets(numbers: list[str] | None = None) -> list[tuple[str, Path]]:
     """(lesson number, notebook) of every lesson (and lab solution) to record, in course order."""
-    from ..course import LESSONS
+    from ..show.course import LESSONS
     found = []
     for lesson in LESSONS:
         if numbers and lesson.number not in numbers:
@@ -66,7 +66,7 @@ def targets(numbers: list[str] | None = None) -> list[tuple[str, Path]]:
 def record_notebook(number: str, notebook: Path, daemon_socket: str, out: Path = RECORDINGS,
                     learner: str = LEARNER) -> Result:
     """Run one notebook through a recording proxy; write its recording (kept old on failure)."""
-    from ..proxy import Proxy
+    from ..wire.proxy import Proxy
     from .recorder import Recorder
 
     day = datetime.datetime.now(datetime.timezone.utc).date()
@@ -132,8 +132,8 @@ def _header(number: str, notebook: Path, day, learner: str, daemon_socket: str) 
 
 def _reset(learner: str) -> None:
     """Remove what the notebook left (a failed run may leave objects behind)."""
-    from ..connect import connect
-    from ..scope import reset
+    from ..engine.connect import connect
+    from ..engine.scope import reset
     with _environment(DOCKERLENS_LEARNER=learner):
         reset(connect())
 
@@ -160,7 +160,7 @@ def _last_line(err: Exception) -> str:
 
 def daemon_socket() -> str:
     """The Unix socket path of the real daemon (recording needs one; TCP is refused)."""
-    from ..connect import find_endpoint
+    from ..engine.connect import find_endpoint
     url, _ = find_endpoint()
     if not url.startswith("unix://"):
         raise SystemExit(f"recording needs a daemon on a Unix socket; {url} is not one. "

@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 
-from ..proxy import peer_closed
+from ..wire.proxy import peer_closed
 from .format import Exchange, Recording, to_bytes
 from .matcher import Matcher
 

@@ -10,7 +10,7 @@ import warnings
 
 import pytest
 
-from dockerlens.system import CHROMIUM_MISSING, ensure_chromium
+from dockerlens.engine.system import CHROMIUM_MISSING, ensure_chromium
 
 from ..conftest import LEARNER
 from .jlab import CHROMIUM_ARGS, JupyterServer, NotebookPage, copy_course
@@ -95,7 +95,7 @@ def lab(browser, jupyter, client):
         context.close()
     finally:
         jupyter.shutdown_sessions()
-    from dockerlens.scope import acting_as, reset
+    from dockerlens.engine.scope import acting_as, reset
     with acting_as(BROWSER_LEARNER):
         report = reset(client)
     failed = [r for nb in opened for r in nb.failed_requests]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dockerlens.course import LESSONS
+from dockerlens.show.course import LESSONS
 
 pytestmark = pytest.mark.browser
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 import dockerlens as lens
-from dockerlens.connect import connect
+from dockerlens.engine.connect import connect
 from dockerlens.live import EventFollower, wait_until
-from dockerlens.system import wait_for_ping
+from dockerlens.engine.system import wait_for_ping
 
 pytestmark = [pytest.mark.docker, pytest.mark.fault]
 

@@ -8,7 +8,8 @@ import sys
 import docker
 import pytest
 
-from dockerlens import doctor, images, scope
+from dockerlens.engine import images, scope
+from dockerlens import doctor
 
 pytestmark = pytest.mark.docker
 

@@ -7,16 +7,17 @@ import time
 import pytest
 
 import dockerlens as lens
-from dockerlens.buildlog import BuildSteps
-from dockerlens.eventlog import replay
-from dockerlens.host import NamespaceComparison, namespaces, parse_ns_listing, where
+from dockerlens.show.buildlog import BuildSteps
+from dockerlens.show.eventlog import replay
+from dockerlens import where
+from dockerlens.engine.host import NamespaceComparison, namespaces, parse_ns_listing
 
 pytestmark = pytest.mark.docker
 
 
 def test_where_says_local_for_this_machines_socket(client):
     """CI's daemon runs on this machine: same host name and kernel as the notebook."""
-    from dockerlens.connect import find_endpoint
+    from dockerlens.engine.connect import find_endpoint
     place = where(client, endpoint=find_endpoint()[0])
     assert place.local, place.reason
     assert not where(client, endpoint="tcp://192.0.2.1:2376")  # TEST-NET address: never local

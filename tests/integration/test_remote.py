@@ -10,7 +10,7 @@ import time
 import docker
 import pytest
 
-from dockerlens.remote import TLSForwarder
+from dockerlens.wire.remote import TLSForwarder
 
 pytestmark = pytest.mark.docker
 
@@ -76,13 +76,13 @@ def test_keys_are_private_and_gone_after_stop():
 
 
 def test_tls_requests_land_in_the_wiretap_transcript():
-    wiretap = pytest.importorskip("dockerlens.wiretap")
-    from dockerlens.connect import find_endpoint
+    wiretap = pytest.importorskip("dockerlens.wire.wiretap")
+    from dockerlens.engine.connect import find_endpoint
     wiretap.unroute()
     url, _ = find_endpoint()
     proxy = wiretap.route(url)  # as setup() does: DOCKER_HOST now points at the wiretap
     assert proxy != url, "the test daemon is on a UNIX socket, so the wiretap must sit in front"
-    from dockerlens.connect import connect
+    from dockerlens.engine.connect import connect
     from dockerlens.live.panel import transport_of
     lit: list[tuple[str, str]] = []
 

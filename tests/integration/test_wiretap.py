@@ -13,10 +13,11 @@ import time
 import docker
 import pytest
 
-from dockerlens import scope
-from dockerlens.images import tag
-from dockerlens.proxy import Proxy
-from dockerlens.wiretap import Tap, Transcript
+from dockerlens.engine import scope
+from dockerlens.engine.images import tag
+from dockerlens.wire.proxy import Proxy
+from dockerlens.show.tap import Tap
+from dockerlens.wire.wiretap import Transcript
 
 pytestmark = pytest.mark.docker
 DAEMON = "/var/run/docker.sock"
@@ -24,7 +25,7 @@ DAEMON = "/var/run/docker.sock"
 
 def _daemon_socket() -> str:
     host = os.environ.get("DOCKER_HOST", "")
-    from dockerlens import wiretap
+    from dockerlens.wire import wiretap
     found = wiretap.running()
     if found:
         host = found[1]

@@ -11,7 +11,8 @@ import docker
 import pytest
 
 import dockerlens as lens
-from dockerlens import scope, wiretap
+from dockerlens.engine import scope
+from dockerlens.wire import wiretap
 
 pytestmark = pytest.mark.docker
 
@@ -136,7 +137,7 @@ def test_image_not_found_while_offline(tapped_client):
 
 def test_response_hook_fallback_records_sdk_calls(client, cleanup):
     """Without a proxy (a TCP/TLS daemon), the SDK's response hook still fills the transcript."""
-    from dockerlens.connect import find_endpoint
+    from dockerlens.engine.connect import find_endpoint
     real = wiretap.running()[1] if wiretap.running() else find_endpoint()[0]
     direct = docker.DockerClient(base_url=real, version=None)
     wiretap.hook(direct)

@@ -8,8 +8,8 @@ import tarfile
 import threading
 import time
 
-from dockerlens import images, scope
-from dockerlens.connect import find_endpoint
+from dockerlens.engine import images, scope
+from dockerlens.engine.connect import find_endpoint
 
 
 def run(client, suffix: str, command=None, image: str = "base", wait: bool = True, **kw):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dockerlens import scope
+from dockerlens.engine import scope
 from dockerlens.labs import all_labs, lab
 
 # What each task's reason must name when nothing of the learner exists (NAME = lens.name).

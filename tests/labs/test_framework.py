@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from dockerlens.labs import check, lab
-from dockerlens.labs.check import Fail, Lab, Pending, Report, Result
+from dockerlens.labs.framework import Fail, Lab, Pending, Report, Result
 from dockerlens.labs.context import Context, caller_variables
 from dockerlens.labs.generate import BLANK, lab_dirs, learner_copy, render, stale
 from dockerlens.labs.progress import Progress, progress_path

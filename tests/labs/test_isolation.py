@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dockerlens import scope
+from dockerlens.engine import scope
 from dockerlens.labs import lab
 
 from .helpers import solve

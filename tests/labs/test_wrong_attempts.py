@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from dockerlens import images, scope
+from dockerlens.engine import images, scope
 from dockerlens.labs import lab
-from dockerlens.labs.check import Fail
+from dockerlens.labs.framework import Fail
 
 from .helpers import DOCKERFILE, body, build, events_of, raw_get, run
 
@@ -93,7 +93,7 @@ def test_02_target_is_another_container(client, cleanup):
 # --- 03 architecture ------------------------------------------------------------------------
 @pytest.fixture
 def fwd():
-    from dockerlens.remote import TLSForwarder
+    from dockerlens.wire.remote import TLSForwarder
     forwarder = TLSForwarder(key=f"test-{time.monotonic_ns()}").start()
     yield forwarder
     forwarder.stop()
@@ -315,8 +315,8 @@ def test_fail_is_an_exception_the_framework_catches():
 @pytest.fixture
 def tapped():
     """This process's wiretap in front of the daemon (what setup() does in a notebook)."""
-    from dockerlens import wiretap
-    from dockerlens.connect import find_endpoint
+    from dockerlens.wire import wiretap
+    from dockerlens.engine.connect import find_endpoint
     wiretap.unroute()
     url = wiretap.route(find_endpoint()[0])
     yield url
@@ -326,7 +326,7 @@ def tapped():
 def test_03_volume_made_locally_while_remote_is_connected(cleanup, tapped):
     """The transcript knows which exchanges came over TCP: a local create does not count."""
     from dockerlens import connect
-    from dockerlens.remote import TLSForwarder
+    from dockerlens.wire.remote import TLSForwarder
     fwd = TLSForwarder(key=f"test-{time.monotonic_ns()}").start()
     local, remote = connect(tapped), fwd.client()
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dockerlens.course import LESSONS
+from dockerlens.show.course import LESSONS
 
 from .nbrun import ROOT, assert_ran, run_notebook
 

@@ -7,7 +7,7 @@ import shutil
 import nbformat
 import pytest
 
-from dockerlens.course import LESSONS
+from dockerlens.show.course import LESSONS
 from dockerlens.replay import StaleRecording, check_current
 from dockerlens.replay.format import load
 from dockerlens.replay.record import recording_path

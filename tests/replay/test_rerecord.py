@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from dockerlens.course import LESSONS
-from dockerlens.operations import operation
+from dockerlens.show.course import LESSONS
+from dockerlens.wire.operations import operation
 from dockerlens.replay.format import Recording, load
 from dockerlens.replay.record import daemon_socket, record_notebook, recording_path
 

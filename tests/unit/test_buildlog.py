@@ -1,5 +1,5 @@
 """Parsing the classic builder's log into steps (the messages are the daemon's own wording)."""
-from dockerlens.buildlog import BuildSteps
+from dockerlens.show.buildlog import BuildSteps
 
 LOG = [{"stream": "Step 1/3 : FROM dockerlens/base:1"}, {"stream": "\n"},
        {"stream": " ---> 9ea910c2f2a1\n"},

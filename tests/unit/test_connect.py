@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dockerlens.connect import (NO_SOCKET, PERMISSION, REFUSED, TIMEOUT, DaemonUnavailable,
+from dockerlens.engine.connect import (NO_SOCKET, PERMISSION, REFUSED, TIMEOUT, DaemonUnavailable,
                                 candidates, connect, probe)
 
 
@@ -96,7 +96,7 @@ def test_daemon_unavailable_lists_attempts_and_fixes(tmp_path, monkeypatch):
 
 
 def test_permission_fix_names_the_docker_group():
-    from dockerlens.connect import Attempt
+    from dockerlens.engine.connect import Attempt
     err = DaemonUnavailable([Attempt("unix:///var/run/docker.sock", "default socket", PERMISSION)])
     assert "sudo usermod -aG docker $USER" in str(err)
 
@@ -127,7 +127,7 @@ def test_current_context_comes_first(tmp_path, monkeypatch):
 
 
 def test_notebooks_show_the_message_not_a_traceback():
-    from dockerlens.connect import Attempt
+    from dockerlens.engine.connect import Attempt
     err = DaemonUnavailable([Attempt("unix:///x.sock", "DOCKER_HOST", NO_SOCKET)])
     shown = "\n".join(err._render_traceback_())
     assert shown.startswith("DaemonUnavailable: No Docker daemon answered") and "File " not in shown

@@ -1,5 +1,5 @@
 """The event table, from events shaped as the daemon sends them (no daemon needed)."""
-from dockerlens.eventlog import EventLog, actor_name
+from dockerlens.show.eventlog import EventLog, actor_name
 
 EVENTS = [
     {"Type": "container", "Action": "create", "Actor": {"ID": "abc", "Attributes": {"name": "lens-x-e"}},

@@ -1,5 +1,5 @@
 """The local-or-remote rule and the namespace parsing, without a daemon."""
-from dockerlens.host import NamespaceComparison, decide, endpoint_is_here, parse_ns_listing
+from dockerlens.engine.host import NamespaceComparison, decide, endpoint_is_here, parse_ns_listing
 
 LS = """total 0
 lrwxrwxrwx    1 0        0                0 Nov 28 13:33 ipc -> ipc:[4026532182]

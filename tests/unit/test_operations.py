@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dockerlens.operations import STREAMING, TABLE, UNKNOWN, operation, strip_version, template
+from dockerlens.wire.operations import STREAMING, TABLE, UNKNOWN, operation, strip_version, template
 
 CASES = [
     ("HEAD", "/_ping", "SystemPingHead"),

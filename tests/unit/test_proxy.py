@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from dockerlens.proxy import Malformed, Proxy, read_head
-from dockerlens.wiretap import Transcript
+from dockerlens.wire.proxy import Malformed, Proxy, read_head
+from dockerlens.wire.wiretap import Transcript
 
 
 class Upstream:
@@ -202,12 +202,12 @@ def test_read_head_rejects_what_is_not_http(raw):
     ("ContainerLogs", "stdout=1", False), ("ContainerStats", "stream=0", False),
     ("ContainerStats", "", True), ("SystemEvents", "", True), ("ContainerList", "all=1", False)])
 def test_what_counts_as_streaming(op, query, expected):
-    from dockerlens.proxy import streams
+    from dockerlens.wire.proxy import streams
     assert streams(op, query) is expected
 
 
 def test_transcript_keeps_recent_history_in_order():
-    from dockerlens.wiretap import Exchange
+    from dockerlens.wire.exchange import Exchange
     t = Transcript()
     t.KEEP = 5
     for i in range(8):

@@ -8,7 +8,7 @@ import pytest
 
 import dockerlens as lens
 from dockerlens import replay, session
-from dockerlens.connect import DaemonUnavailable
+from dockerlens.engine.connect import DaemonUnavailable
 
 NOWHERE = "unix:///nonexistent/docker.sock"
 
@@ -19,7 +19,7 @@ def no_daemon(monkeypatch):
     monkeypatch.delenv("DOCKERLENS_MODE", raising=False)
     monkeypatch.setenv("DOCKERLENS_LEARNER", "pytest-replay-mode")
     yield
-    from dockerlens import wiretap
+    from dockerlens.wire import wiretap
     wiretap.unroute()
     replay.stop()
     session._session.clear()
@@ -43,7 +43,7 @@ def test_setup_without_a_daemon_replays_and_says_so(no_daemon):
 def test_a_second_setup_and_stop_give_the_environment_back(no_daemon):
     lens.setup("00", show=False)
     lens.setup("00", show=False)
-    from dockerlens import wiretap
+    from dockerlens.wire import wiretap
     wiretap.unroute()
     replay.stop()
     assert os.environ["DOCKER_HOST"] == NOWHERE

@@ -11,9 +11,9 @@ import time
 import docker
 import pytest
 
-from dockerlens import images, scope
-from dockerlens.connect import find_endpoint
-from dockerlens.proxy import Proxy
+from dockerlens.engine import images, scope
+from dockerlens.engine.connect import find_endpoint
+from dockerlens.wire.proxy import Proxy
 from dockerlens.replay.format import Header, Recording, dumps, load
 from dockerlens.replay.recorder import Recorder
 from dockerlens.replay.server import ReplayServer

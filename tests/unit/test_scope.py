@@ -1,7 +1,7 @@
 """Labels and names keep learners apart and make cleanup safe."""
 import pytest
 
-from dockerlens import scope
+from dockerlens.engine import scope
 
 
 def test_labels_name_course_lesson_and_learner(monkeypatch):

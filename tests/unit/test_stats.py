@@ -1,7 +1,7 @@
 """Percentiles and the start-latency table, without a daemon."""
 import pytest
 
-from dockerlens.stats import StartLatency, percentile
+from dockerlens.show.stats import StartLatency, percentile
 
 
 def test_percentile_interpolates_between_ranks():

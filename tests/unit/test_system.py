@@ -2,7 +2,7 @@
 import os
 import subprocess
 
-from dockerlens.system import _drop_stale_pidfile
+from dockerlens.engine.system import _drop_stale_pidfile
 
 
 def test_a_pid_file_naming_another_live_process_is_dropped(tmp_path):

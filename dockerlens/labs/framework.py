@@ -12,7 +12,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .. import scope
+from ..engine import scope
+from .outcomes import Fail, Pending
 from .progress import Progress
 from ..render import left_aligned
 
@@ -23,14 +24,6 @@ RETRY_EVERY = 0.25  # seconds between attempts of a Pending check
 SLUGS = {"01": "containers-vs-vms", "02": "docker-engine", "03": "architecture",
          "04": "images", "05": "containers", "06": "networks", "07": "volumes",
          "08": "events"}
-
-
-class Fail(Exception):
-    """A learner's task is not done yet; the message says exactly what is missing."""
-
-
-class Pending(Fail):
-    """Not done yet, but it may be in a moment (the check is retried until its bound)."""
 
 
 @dataclass

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .render import left_aligned
+from ..render import left_aligned
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
@@ -62,17 +62,9 @@ def decide(base_url: str, daemon_name: str, daemon_kernel: str,
     return DaemonPlace(True, f"{base_url} on this machine ({here_name}, kernel {here_kernel})")
 
 
-def where(client, endpoint: str | None = None) -> DaemonPlace:
-    """Ask the daemon who it is and compare with this machine."""
-    from . import replay
-    if replay.active() or replay.recording():  # a replay's daemon is never on this machine
-        return DaemonPlace(False, "this is a REPLAY of a recorded session: the daemon that "
-                                  "answered it ran on another machine")
+def place(client, endpoint: str) -> DaemonPlace:
+    """Ask the daemon at ENDPOINT who it is and compare with this machine."""
     info = client.info()
-    if endpoint is None:
-        from .session import _session
-        line = _session.get("line")
-        endpoint = line.endpoint if line is not None else client.api.base_url
     return decide(endpoint, info.get("Name", "?"), info.get("KernelVersion", "?"),
                   socket.gethostname(), os.uname().release)
 

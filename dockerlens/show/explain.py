@@ -12,8 +12,9 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
-from .wiretap import TRANSCRIPT, Exchange, subscribe, unsubscribe
-from .render import left_aligned
+from ..wire.wiretap import TRANSCRIPT, subscribe, unsubscribe
+from ..wire.exchange import Exchange
+from ..render import left_aligned
 
 # (status or None for any, regex on the daemon's message, operations or None, note)
 NOTES: list[tuple[int | None, str, set[str] | None, str]] = [
@@ -108,7 +109,7 @@ def explain(err) -> Explanation:
         TRANSCRIPT.find(method, unquote(url.path), response.status_code)
     if found is not None:
         return _from_exchange(found, getattr(err, "explanation", None))
-    from .operations import operation
+    from ..wire.operations import operation
     op = operation(method, url.path)
     message = str(getattr(err, "explanation", "") or "")
     return Explanation(op, method, url.path + (f"?{url.query}" if url.query else ""),

@@ -35,7 +35,7 @@ def changes(before: Snapshot, after: Snapshot) -> list[Change]:
 
 def _owned(obj: dict, who: str) -> bool:
     """Images shared by every learner (the course images) are not this learner's change."""
-    from ..scope import LEARNER
+    from ..engine.scope import LEARNER
     return not who or (obj.get("Labels") or {}).get(LEARNER) == who
 
 

@@ -8,7 +8,7 @@ import subprocess
 from dataclasses import dataclass, field
 from importlib import metadata
 
-from .render import left_aligned
+from ..render import left_aligned
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 MINIMUM = {"jupyterlab": "4.0", "ipykernel": "7.1", "ipywidgets": "8.1.9", "docker": "7.1"}

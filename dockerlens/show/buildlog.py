@@ -8,7 +8,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from .render import left_aligned
+from ..render import left_aligned
 
 STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
 LAYER = re.compile(r"^ ---> ([0-9a-f]{12})$")

@@ -1,6 +1,6 @@
 """The wiretap: every HTTP exchange between a client and the daemon, in one ordered transcript.
 
-``setup()`` starts a Unix-socket proxy (``dockerlens.proxy``) once per kernel, in a private
+``setup()`` starts a Unix-socket proxy (``dockerlens.wire.proxy``) once per kernel, in a private
 directory (mode 0700, socket 0600, removed at exit), and points ``DOCKER_HOST`` at it. The
 SDK client ``setup()`` returns, the ``docker`` CLI run with ``!docker`` and raw HTTP all go
 through it, so they share this one transcript, the SDK's own ``GET /version`` negotiation
@@ -9,103 +9,24 @@ CLI nor the negotiation. When the daemon is reached over TCP/TLS (``DOCKER_HOST=
 there is no socket to sit in front of: ``hook(client)`` records SDK traffic through
 ``client.api.hooks["response"]`` instead (the CLI is then not seen).
 
-Use it as ``with lens.wiretap() as tap:`` (``tap`` renders as a table; ``tap.operations()``
-lists operation IDs in order), ``lens.wiretap(live=True)`` for a panel that updates while
-the cell runs, and ``wiretap.subscribe(fn)`` / ``wiretap.unsubscribe(fn)`` /
-``wiretap.latest()`` for live diagrams and the replay recorder. Traffic whose User-Agent
+Learners read it through ``lens.wiretap`` (``dockerlens.show.tap``); live diagrams and the
+replay recorder use ``subscribe(fn)`` / ``unsubscribe(fn)`` / ``latest()`` here. Traffic whose User-Agent
 starts with ``INTERNAL_AGENT`` (the course's own background clients) is left out.
 """
 from __future__ import annotations
 
 import atexit
 import itertools
-import json
 import os
 import shutil
 import tempfile
 import threading
-import time
-from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlparse
 
-RAW_AGENT = "dockerlens-raw-http/1"
-INTERNAL_AGENT = "dockerlens-internal"
-
-
-def classify(user_agent: str) -> str:
-    """Which client sent a request: ``sdk``, ``cli``, ``internal`` or ``http``, from User-Agent."""
-    if user_agent.startswith("docker-sdk-python"):
-        return "sdk"
-    if user_agent.startswith("Docker-Client"):
-        return "cli"
-    if user_agent.startswith(INTERNAL_AGENT):
-        return "internal"
-    return "http"
-
-
-@dataclass(eq=False)
-class Exchange:
-    """One request and its response, filled in as the bytes pass through the proxy."""
-    client: str
-    method: str
-    path: str
-    query: str
-    operation: str
-    seq: int = 0
-    time: float = field(default_factory=time.time)
-    status: int | None = None
-    reason: str = ""
-    duration_to_headers: float | None = None
-    duration_total: float | None = None
-    request_bytes: int = 0
-    response_bytes: int = 0
-    streaming: bool = False
-    upgraded: bool = False
-    request_preview: str = ""
-    response_preview: str = ""
-    error: str | None = None
-    user_agent: str = ""
-    transport: str = "unix"  # "tcp" when the course's TLS endpoint relayed it (wiretap.tcp_side)
-    conn_id: int = 0
-    done: bool = False
-    _started: float = 0.0
-
-    @property
-    def target(self) -> str:
-        return self.path + (f"?{self.query}" if self.query else "")
-
-    @property
-    def message(self) -> str:
-        """The daemon's ``message`` for a failed call ('' if none)."""
-        try:
-            return json.loads(self.response_preview).get("message", "")
-        except (ValueError, AttributeError):
-            return ""
-
-    def pretty(self, which: str = "response", limit: int = 1200) -> str:
-        """A body preview, pretty-printed when it is whole JSON, truncated to ``limit``."""
-        text = self.request_preview if which == "request" else self.response_preview
-        try:
-            text = json.dumps(json.loads(text), indent=2)
-        except ValueError:
-            pass
-        return text if len(text) <= limit else text[:limit] + " …"
-
-    def row(self) -> str:
-        status = self.status if self.status is not None else "…"
-        ms = f"{self.duration_to_headers * 1000:.1f}" if self.duration_to_headers else "-"
-        flags = ("upgraded" if self.upgraded else "streaming" if self.streaming else "")
-        flags += " via tcp" if self.transport == "tcp" else ""
-        return (f"{self.seq:>4} {self.client:<4} {self.method:<6} {_cut(self.target, 58):<58} "
-                f"{status!s:>4} {self.operation:<22} {ms:>7} ms {flags}").rstrip()
-
-    def __repr__(self) -> str:
-        return f"<Exchange {self.row().strip()}>"
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
+from .exchange import Exchange
+from .operations import operation
+from .proxy import Proxy
 
 
 class Transcript:
@@ -198,7 +119,6 @@ def start(endpoint: str) -> str | None:
 
     Returns None for an endpoint that is not a Unix socket (use ``hook(client)`` then).
     """
-    from .proxy import Proxy
     parsed = urlparse(endpoint)
     if parsed.scheme not in ("unix", "http+unix"):
         return None
@@ -225,7 +145,6 @@ def tcp_side() -> str | None:
     of the same transcript, so its exchanges carry ``transport="tcp"`` exactly, instead of
     being guessed from timing.
     """
-    from .proxy import Proxy
     with _state_lock:
         proxy = _state.get("proxy")
         if proxy is None or _state.get("pid") != os.getpid():
@@ -293,8 +212,6 @@ def _cleanup(pid: int) -> None:
 
 def hook(client) -> None:
     """Record SDK traffic through the response hook, for daemons the proxy cannot front (TCP/TLS)."""
-    from .operations import operation
-
     def record(response, *args, **kwargs):
         url = urlparse(response.request.url)
         ex = Exchange(client="sdk", method=response.request.method, path=url.path,
@@ -309,89 +226,12 @@ def hook(client) -> None:
         TRANSCRIPT.observe(ex, "response")
         return response
 
-    if record not in client.api.hooks["response"]:
+    record.dockerlens = True  # one recording hook per client, however often hook() is called
+    if not any(getattr(fn, "dockerlens", False) for fn in client.api.hooks["response"]):
         client.api.hooks["response"].append(record)
+    _state["hooked"] = os.getpid()
 
 
-class Tap:
-    """The exchanges sent while a ``with`` block ran: a table in a notebook, text in a terminal."""
-
-    def __init__(self, live: bool = False, source: Transcript = TRANSCRIPT):
-        self.live, self._source = live, source
-        self._first, self._last = source.last_seq(), None
-        self._panel = None
-
-    def __enter__(self) -> "Tap":
-        self._first, self._last = self._source.last_seq(), None
-        if self.live:
-            from .explain import LivePanel
-            self._panel = LivePanel(self)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        deadline = time.monotonic() + 0.5  # let the proxy finish counting the last bytes
-        while time.monotonic() < deadline and any(
-                not e.done and not (e.streaming or e.upgraded) for e in self.exchanges):
-            time.sleep(0.005)
-        self._last = self._source.last_seq()
-        if self._panel is not None:
-            self._panel.close()
-
-    @property
-    def exchanges(self) -> list[Exchange]:
-        return self._source.since(self._first, self._last)
-
-    def operations(self) -> list[str]:
-        """Operation IDs in the order the requests were sent."""
-        return [e.operation for e in self.exchanges]
-
-    def calls(self) -> list[tuple[str, str, int | None]]:
-        """(client, operation, status) per exchange: what a self-check usually asserts."""
-        return [(e.client, e.operation, e.status) for e in self.exchanges]
-
-    def in_order(self, wanted: list[str]) -> bool:
-        """True if the operations in ``wanted`` were sent in this order (others in between allowed)."""
-        return [op for op in self.operations() if op in wanted] == list(wanted)
-
-    def by_client(self) -> dict[str, list[str]]:
-        """Operation IDs per client (``sdk``, ``cli``, ``http``), each in order."""
-        found: dict[str, list[str]] = {}
-        for e in self.exchanges:
-            found.setdefault(e.client, []).append(e.operation)
-        return found
-
-    def __len__(self) -> int:
-        return len(self.exchanges)
-
-    def __iter__(self):
-        return iter(self.exchanges)
-
-    def __getitem__(self, i):
-        return self.exchanges[i]
-
-    def __repr__(self) -> str:
-        rows = [e.row() for e in self.exchanges]
-        head = (f"{'#':>4} {'who':<4} {'method':<6} {'path':<58} {'code':>4} "
-                f"{'operation':<22} {'to head':>10}")
-        return "\n".join([f"wiretap: {len(rows)} exchange(s)", head, *rows])
-
-    def _repr_html_(self) -> str:
-        from .explain import table_html
-        return table_html(self.exchanges, title=f"wiretap · {len(self)} exchange(s)")
-
-
-def wiretap(live: bool = False) -> Tap:
-    """``with lens.wiretap() as tap:`` records what the block sends; ``live=True`` shows a panel."""
-    return Tap(live=live)
-
-
-class _CallableModule(type(os)):
-    """Lets ``lens.wiretap()`` open a tap while ``lens.wiretap.subscribe`` stays a module function."""
-
-    def __call__(self, live: bool = False) -> Tap:
-        return wiretap(live)
-
-
-import sys as _sys  # noqa: E402
-
-_sys.modules[__name__].__class__ = _CallableModule
+def recording() -> bool:
+    """True while this kernel's requests reach the transcript (proxy routed, or a hook installed)."""
+    return routed() is not None or _state.get("hooked") == os.getpid()

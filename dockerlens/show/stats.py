@@ -11,7 +11,7 @@ import math
 import time
 from dataclasses import dataclass, field
 
-from .render import left_aligned
+from ..render import left_aligned
 
 
 def percentile(values: list[float], p: float) -> float:

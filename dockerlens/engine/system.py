@@ -127,26 +127,3 @@ def ensure_daemon() -> str:
                          + "\n".join(tail))
     print(f"daemon: {url} answers (dockerd pid {proc.pid})", flush=True)
     return url
-
-
-REPLAY_NOTE = ("\nNo Docker daemon: JupyterLab starts anyway and every notebook REPLAYS a real "
-               "session recorded from a live daemon (nothing runs; lab checks need a live daemon)."
-               "\nFor the live course, start Docker (see above) and run `make lab` again.\n")
-
-
-def prepare(replay_ok: bool = False) -> None:
-    """Everything `make lab` and `make test` need before Jupyter or pytest starts.
-
-    With ``replay_ok`` (``make lab``) a missing daemon is not fatal: the notebooks replay.
-    """
-    ensure_dot()
-    try:
-        ensure_daemon()
-    except SystemExit as err:
-        if not replay_ok:
-            raise
-        print(f"{err}\n{REPLAY_NOTE}", flush=True)
-        return
-    from . import images
-    from .connect import connect
-    images.build_all(connect(), log=print)

@@ -29,7 +29,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .render import left_aligned
+from ..render import left_aligned
 
 _FORWARDERS: dict[str, "TLSForwarder"] = {}
 
@@ -136,7 +136,7 @@ def default_target() -> str:
     host = os.environ.get("DOCKER_HOST", "")
     if host.startswith("unix://"):
         return host[len("unix://"):]
-    from .connect import find_endpoint
+    from ..engine.connect import find_endpoint
     url, _ = find_endpoint()
     if not url.startswith("unix://"):
         raise RuntimeError(f"the daemon answers at {url}, not on a UNIX socket: the TLS "
@@ -154,7 +154,7 @@ class TLSForwarder:
     """
 
     def __init__(self, port: int = 0, target: str | None = None, key: str = "lesson"):
-        from .scope import learner
+        from ..engine.scope import learner
         self.key = key
         self.target = target or default_target()
         self.directory = Path(tempfile.mkdtemp(prefix="dockerlens-tls-"))

@@ -36,7 +36,7 @@ import time
 from typing import Callable
 
 from .operations import STREAMING, operation
-from .wiretap import Exchange, classify
+from .exchange import Exchange, classify
 
 HEAD_LIMIT = 64 * 1024
 PREVIEW_LIMIT = 4096

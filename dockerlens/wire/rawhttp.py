@@ -15,7 +15,7 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from .wiretap import RAW_AGENT
+from .exchange import RAW_AGENT
 
 
 @dataclass

@@ -6,7 +6,7 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from .render import left_aligned
+from ..render import left_aligned
 
 ROOT = Path(__file__).resolve().parent.parent
 

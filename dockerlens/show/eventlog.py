@@ -10,7 +10,7 @@ import html
 import time
 from datetime import datetime
 
-from .render import left_aligned
+from ..render import left_aligned
 
 SHOWN_ATTRIBUTES = ("exitCode", "signal", "container", "driver", "destination")
 

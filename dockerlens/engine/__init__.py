@@ -1,0 +1,1 @@
+"""Find and prepare the daemon: connect, the engine's facts, labels and reset, course images, system installs."""
