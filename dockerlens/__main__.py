@@ -5,20 +5,26 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from .engine.doctor import doctor
+from .engine import images
+from .engine.connect import connect
+from .engine.scope import reset
+from .engine.prepare import prepare
+import secrets
+from .labs.cli import run
+from .replay.record import record
+from .engine.connect import DaemonUnavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _doctor(args) -> int:
-    from .engine.doctor import doctor
     report = doctor()
     print(report)
     return 0 if report.ok else 1
 
 
 def _images(args) -> int:
-    from .engine import images
-    from .engine.connect import connect
     client = connect()
     if args.remove:
         images.remove_all(client)
@@ -28,25 +34,20 @@ def _images(args) -> int:
 
 
 def _reset(args) -> int:
-    from .engine.connect import connect
-    from .engine.scope import reset
     report = reset(connect(), args.lesson)
     print(report)
     if args.images:
-        from .engine import images
         images.remove_all(connect())
     return 1 if report.failed else 0
 
 
 def _prepare(args) -> int:
-    from .engine.prepare import prepare
     prepare(replay_ok=args.replay_ok)
     return 0
 
 
 def _lab(args) -> int:
     """Start JupyterLab on 127.0.0.1 at the preflight notebook, printing the URL with its token."""
-    import secrets
     token = os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(24)
     page = "lab/tree/notebooks/00-preflight.ipynb"
     cmd = [sys.executable, "-m", "jupyter", "lab", "--ip=127.0.0.1", f"--port={args.port}",
@@ -60,19 +61,16 @@ def _lab(args) -> int:
 
 
 def _labs(args) -> int:
-    from .labs.cli import run
     return run(generate=args.generate, verify=args.check)
 
 
 def _record(args) -> int:
     """Run notebooks against the real daemon through a recording proxy (Binder replays them)."""
-    from .replay.record import record
     results = record(args.lessons or None)
     return 1 if any(r.error for r in results) else 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .engine.connect import DaemonUnavailable
     parser = argparse.ArgumentParser(prog="python -m dockerlens", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("doctor", help="check everything the course needs").set_defaults(run=_doctor)

@@ -10,6 +10,7 @@ from .engine import scope
 from .wire import wiretap
 from .engine.connect import DaemonUnavailable, connect, find_endpoint
 from .engine.host import DaemonPlace, place
+from .render import GOOD, WARN, show
 
 _session: dict = {}
 
@@ -32,7 +33,7 @@ class SetupLine:
                 + (" · wiretap on" if self.wiretap else "") + (f"\n{self.banner}" if self.banner else ""))
 
     def _repr_html_(self) -> str:
-        colour = "#1a7f37" if self.mode == "live" else "#9a6700"
+        colour = GOOD if self.mode == "live" else WARN
         return (f'<div style="font-family:monospace;padding:4px 8px;border-left:4px solid {colour}">'
                 f'<b style="color:{colour}">{self.mode.upper()}</b> · lesson {html.escape(self.lesson)}'
                 f' · daemon <code>{html.escape(self.endpoint)}</code>'
@@ -58,7 +59,7 @@ def setup(lesson: str, show: bool = True):
                      replay.banner() or "", url != endpoint)
     _session.update(client=client, line=line)
     if show:
-        _display(line)
+        show(line)
     return client
 
 
@@ -99,13 +100,3 @@ def client():
     return _session["client"]
 
 
-def _display(obj) -> None:
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-        if get_ipython() is not None:
-            display(obj)
-            return
-    except ImportError:
-        pass
-    print(repr(obj))

@@ -8,6 +8,7 @@ import sys
 
 from . import __path__ as bench_path
 from . import table
+import os
 
 
 def main(argv: list[str]) -> int:
@@ -21,7 +22,6 @@ def main(argv: list[str]) -> int:
     for name in chosen:
         print(f"running {name} ...", file=sys.stderr, flush=True)
         figures += importlib.import_module(f"{__package__}.{name}").run()
-    import os
     print(f"machine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}")
     print(table(figures))
     return 0

@@ -16,6 +16,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import Figure
+from ..engine.connect import connect
+from ..engine.scope import acting_as, reset
+from ..show.course import LESSONS
+from ..engine import images
 
 ROOT = Path(__file__).resolve().parents[2]
 LEARNER = "bench-course"
@@ -28,8 +32,6 @@ COURSE_RUNS = int(os.environ.get("DOCKERLENS_BENCH_COURSE_RUNS", "3"))
 @contextmanager
 def _as_learner(name: str):
     """Run kernels (they inherit the environment) as learner NAME, then clean up after it."""
-    from ..engine.connect import connect
-    from ..engine.scope import acting_as, reset
     with acting_as(name):
         try:
             yield
@@ -51,7 +53,6 @@ def time_notebook(path: Path, timeout: int = 180) -> float:
 
 def notebook_figures(runs: int = COURSE_RUNS) -> list[Figure]:
     """One figure per lesson notebook, then the whole course run back to back (RUNS times)."""
-    from ..show.course import LESSONS
 
     times: dict[str, list[float]] = {l.notebook.stem: [] for l in LESSONS}
     failed: dict[str, str] = {}
@@ -97,8 +98,6 @@ def prepare_figure(runs: int = PREPARE_RUNS) -> Figure:
 
 def image_figures() -> list[Figure]:
     """The size of each course image, as the daemon reports it."""
-    from ..engine import images
-    from ..engine.connect import connect
 
     client = connect()
     return [Figure(f"image {images.tag(name)}", client.images.get(images.tag(name)).attrs["Size"]

@@ -10,6 +10,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from . import Figure
+from ..engine.scope import reset as scope_reset
+from ..engine.connect import connect
+from ..engine import scope
+from ..live import EventFollower, wait_until, watch
+from ..diagrams import ObjectGraph, Snapshot
+from ..engine.images import tag
+from ..engine.scope import labels, name
 
 LESSON = "bench-live"
 EVENTS = 15
@@ -18,7 +25,6 @@ EVENTS = 15
 def reset(client, lesson: str) -> None:
     """scope.reset, retried: a container vanishing mid-listing raises NotFound in the SDK."""
     import docker.errors
-    from ..engine.scope import reset as scope_reset
     for attempt in range(3):
         try:
             scope_reset(client, lesson)
@@ -29,7 +35,6 @@ def reset(client, lesson: str) -> None:
 
 
 def run() -> list[Figure]:
-    from ..engine.connect import connect
     client = connect()
     try:
         figures = [event_to_svg(client)]
@@ -43,8 +48,6 @@ def run() -> list[Figure]:
 
 def event_to_svg(client) -> Figure:
     """Median time from a daemon event (its own timestamp) to the redrawn SVG reaching the sink."""
-    from ..engine import scope
-    from ..live import EventFollower, wait_until, watch
     frames: list[tuple[float, str]] = []
     stamps: dict[str, float] = {}
     clock = EventFollower(lambda e: stamps.setdefault(e["Actor"]["ID"], e["timeNano"] / 1e9),
@@ -71,7 +74,6 @@ def event_to_svg(client) -> Figure:
 
 def graph_time(client, size: int) -> list[Figure]:
     """Make ``size`` course objects, then time snapshot, build+render, and both, 5 times each."""
-    from ..diagrams import ObjectGraph, Snapshot
     reset(client, LESSON)
     populate(client, size)
     snaps, renders, totals = [], [], []
@@ -97,8 +99,6 @@ def graph_time(client, size: int) -> list[Figure]:
 
 def populate(client, size: int) -> None:
     """Half containers (created, not started), 40 % volumes, 10 % networks, wired together."""
-    from ..engine.images import tag
-    from ..engine.scope import labels, name
     nets = max(1, size // 10)
     vols = size * 4 // 10
     ctrs = size - nets - vols

@@ -10,23 +10,25 @@ import time
 from pathlib import Path
 
 from . import Figure
+from ..engine.environ import environment
+from ..replay.record import execute
+from ..show.course import LESSONS
+from ..replay.record import _last_line, _reset
+from ..replay.record import RECORDINGS
 
 LEARNER = "bench-replay"
 NO_DAEMON = {"DOCKER_HOST": "unix:///nonexistent/docker.sock", "DOCKERLENS_MODE": "replay"}
 
 
 def _timed(notebook: Path, env: dict[str, str]) -> float:
-    from ..replay.record import _environment, execute
     started = time.monotonic()
-    with _environment(**env):
+    with environment(**env):
         execute(notebook)
     return time.monotonic() - started
 
 
 def _course(env: dict[str, str], live: bool) -> tuple[float, int, list[str]]:
     """Seconds for every lesson back to back, how many ran, and which failed."""
-    from ..show.course import LESSONS
-    from ..replay.record import _last_line, _reset
     total, ran, failed = 0.0, 0, []
     for lesson in LESSONS:
         try:
@@ -41,7 +43,6 @@ def _course(env: dict[str, str], live: bool) -> tuple[float, int, list[str]]:
 
 
 def run() -> list[Figure]:
-    from ..replay.record import RECORDINGS
     live, n_live, bad_live = _course({"DOCKERLENS_LEARNER": LEARNER, "DOCKERLENS_MODE": "live"},
                                      live=True)
     replay, n_replay, bad_replay = _course({**NO_DAEMON, "DOCKERLENS_REPLAY_SPEED": "1"},

@@ -15,6 +15,14 @@ import tempfile
 import time
 
 from . import Figure
+from ..engine.connect import socket_path
+from ..wire.wiretap import daemon_endpoint
+from ..engine.scope import name
+from ..engine.images import tag
+from ..wire.proxy import Proxy
+from ..engine.scope import labels
+from ..wire.wiretap import Transcript
+from ..engine.scope import acting_as, reset
 
 ROUNDS = int(os.environ.get("DOCKERLENS_BENCH_WIRETAP_ROUNDS", "20"))
 PINGS = 300
@@ -22,18 +30,15 @@ LEARNER = "bench-wiretap"
 
 
 def _daemon_socket() -> str:
-    from ..engine.connect import find_endpoint
-    from ..wire.wiretap import running
-    found = running()
-    url = found[1] if found else find_endpoint()[0]
-    if not url.startswith("unix://"):
-        raise SystemExit(f"the wiretap benchmark needs a unix:// daemon endpoint, not {url}")
-    return url[len("unix://"):]
+    url = daemon_endpoint()
+    try:
+        return socket_path(url)
+    except ValueError:
+        raise SystemExit(f"the wiretap benchmark needs a unix:// daemon endpoint, not {url}") from None
 
 
 def _round(client, image: str, i: int, labels: dict) -> float:
     """Seconds for one run/wait/logs/remove of an echo container."""
-    from ..engine.scope import name
     started = time.perf_counter()
     ctr = client.containers.run(image, ["echo", f"round {i}"], name=name(f"bench-wt-{i}"),
                                 labels=labels, detach=True)
@@ -56,13 +61,12 @@ def _pings(client, n: int = PINGS) -> float:
 def run() -> list[Figure]:
     import docker
 
-    from ..engine.images import tag
-    from ..wire.proxy import Proxy
-    from ..engine.scope import labels
-    from ..wire.wiretap import Transcript
 
-    saved = os.environ.get("DOCKERLENS_LEARNER")
-    os.environ["DOCKERLENS_LEARNER"] = LEARNER
+    with acting_as(LEARNER):
+        return _measure(docker)
+
+
+def _measure(docker) -> list[Figure]:
     directory = tempfile.mkdtemp(prefix="dockerlens-bench-")
     upstream = _daemon_socket()
     transcript = Transcript()
@@ -80,15 +84,10 @@ def run() -> list[Figure]:
                 out.append(_round(client, image, i, marks))
         ping_direct, ping_tapped = _pings(direct), _pings(tapped)
     finally:
-        from ..engine.scope import reset
         reset(direct)
         direct.close(), tapped.close()
         proxy.stop()
         shutil.rmtree(directory, ignore_errors=True)
-        if saved is None:
-            os.environ.pop("DOCKERLENS_LEARNER", None)
-        else:
-            os.environ["DOCKERLENS_LEARNER"] = saved
     ratio = statistics.median(w / p for w, p in zip(wired, plain))
     return [
         Figure("run/wait/logs/remove, straight to the daemon", statistics.median(plain) * 1000, "ms",

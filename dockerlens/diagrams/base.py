@@ -26,7 +26,7 @@ class Diagram:
         return theme.svg(self.build())
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        return {"image/svg+xml": self.svg(), "text/plain": repr(self)}
-
-    def _repr_svg_(self) -> str:
-        return self.svg()
+        """The SVG and a text line, as IPython asks: only INCLUDE's types, none of EXCLUDE's."""
+        makers = {"image/svg+xml": self.svg, "text/plain": lambda: repr(self)}
+        wanted = [m for m in makers if (not include or m in include) and m not in (exclude or ())]
+        return {mime: makers[mime]() for mime in wanted}

@@ -7,6 +7,7 @@ import graphviz
 
 from . import theme
 from .base import Diagram
+from .state import display_name
 
 STATES = ("created", "running", "paused", "restarting", "exited", "removed")
 
@@ -51,7 +52,6 @@ class Lifecycle(Diagram):
             state = container.status
         except docker.errors.NotFound:
             state = "removed"
-        from .state import display_name
         return cls(state, display_name(container.name), operation)
 
     def __repr__(self) -> str:

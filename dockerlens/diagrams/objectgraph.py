@@ -13,6 +13,7 @@ from . import theme
 from .base import Diagram
 from .ids import node_id, short
 from .state import Snapshot, container_name, display_name, image_name, networks_of, ports
+from ..session import client as session_client
 
 DEFAULT_NETWORKS = {"bridge", "host", "none"}
 
@@ -106,6 +107,5 @@ def _state_text(ctr: dict) -> str:
 def objects(client=None, everything: bool = False, lesson: str | None = None) -> ObjectGraph:
     """The object graph of this learner's course objects now (``everything=True``: all)."""
     if client is None:
-        from ..session import client as session_client
         client = session_client()
     return ObjectGraph(Snapshot.take(client, everything, lesson))

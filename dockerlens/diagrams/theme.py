@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import graphviz
+from .. import replay
 
 FONT = "Helvetica"
 HIGHLIGHT = "#d9480f"        # the path of the last request, the current state
@@ -36,7 +37,6 @@ def digraph(name: str, rankdir: str = "LR", **graph_attr: str) -> graphviz.Digra
 
 def _replay_caption(graph_attr: dict) -> None:
     """In replay mode every picture says so: the banner joins (or becomes) the caption."""
-    from .. import replay
     banner = replay.banner()
     caption = graph_attr.get("label", "")
     if not banner or caption.startswith("<"):

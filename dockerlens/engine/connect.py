@@ -173,6 +173,18 @@ def find_endpoint() -> tuple[str, str]:
     raise DaemonUnavailable(attempts)
 
 
+def socket_path(url: str) -> str:
+    """The file of a ``unix://`` endpoint; ValueError naming the endpoint when it is not one.
+
+    >>> socket_path("unix:///var/run/docker.sock")
+    '/var/run/docker.sock'
+    """
+    parsed = urlparse(url)
+    if parsed.scheme not in ("unix", "http+unix", "") or not (parsed.path or url):
+        raise ValueError(f"{url} is not a UNIX socket endpoint (unix:///path/to/docker.sock)")
+    return parsed.path or url
+
+
 def connect(base_url: str | None = None, timeout: int = 60):
     """A ``docker.DockerClient`` for the daemon that answers, API version negotiated.
 

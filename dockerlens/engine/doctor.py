@@ -8,7 +8,10 @@ import subprocess
 from dataclasses import dataclass, field
 from importlib import metadata
 
-from ..render import left_aligned
+from ..render import BAD, GOOD, left_aligned
+from ..render import WARN as WARN_COLOUR
+from . import images
+from .connect import DaemonUnavailable, connect, find_endpoint
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 MINIMUM = {"jupyterlab": "4.0", "ipykernel": "7.1", "ipywidgets": "8.1.9", "docker": "7.1"}
@@ -23,7 +26,7 @@ class Row:
 
 
 @dataclass
-class Report:
+class DoctorReport:
     """Rows of the preflight check; an HTML table in a notebook, text in a terminal."""
     rows: list[Row] = field(default_factory=list)
 
@@ -44,7 +47,7 @@ class Report:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        colours = {OK: "#1a7f37", WARN: "#9a6700", FAIL: "#cf222e"}
+        colours = {OK: GOOD, WARN: WARN_COLOUR, FAIL: BAD}
         body = "".join(
             f'<tr><td style="color:{colours[r.status]};font-weight:bold">{r.status.upper()}</td>'
             f"<td>{html.escape(r.check)}</td><td><code>{html.escape(r.value)}</code></td>"
@@ -91,8 +94,6 @@ def _cli_row() -> Row:
 
 
 def _daemon_rows() -> list[Row]:
-    from . import images
-    from .connect import DaemonUnavailable, connect, find_endpoint
     try:
         endpoint, source = find_endpoint()
         client = connect(endpoint)
@@ -127,11 +128,11 @@ def _daemon_rows() -> list[Row]:
     return rows
 
 
-def doctor() -> Report:
+def doctor() -> DoctorReport:
     """Check Python, packages, dot, the daemon and the course images; every failing row says the fix."""
     rows = [Row("Python", OK, platform.python_version())]
     rows += [_version_row(p) for p in ("jupyterlab", "ipykernel", "ipywidgets", "docker")]
     rows.append(_dot_row())
     rows += _daemon_rows()
     rows.append(_cli_row())
-    return Report(rows)
+    return DoctorReport(rows)

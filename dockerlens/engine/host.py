@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from ..render import left_aligned
+from ..render import GOOD, WARN, left_aligned
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
@@ -32,7 +32,7 @@ class DaemonPlace:
         return f"daemon {'LOCAL' if self.local else 'REMOTE'}: {self.reason}"
 
     def _repr_html_(self) -> str:
-        colour = "#1a7f37" if self.local else "#9a6700"
+        colour = GOOD if self.local else WARN
         return (f'<div style="border-left:4px solid {colour};padding:2px 8px">'
                 f'<b style="color:{colour}">{"local" if self.local else "remote"} daemon</b>: '
                 f'{html.escape(self.reason)}</div>')

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import scope
+from .system import apt_install, can_install
 
-ROOT = Path(__file__).resolve().parent.parent / "images"
+ROOT = Path(__file__).resolve().parents[2] / "images"
 TAG = "1"
 ORDER = ["base", "web"]  # web is built FROM base
 HASH_LABEL = "dockerlens.context-hash"
@@ -57,7 +58,6 @@ def busybox_binary(client, log=print) -> tuple[bytes, str]:
     host = host_busybox()
     if host is not None:
         return host.read_bytes(), f"{host} (host busybox-static)"
-    from .system import apt_install, can_install
     if can_install():
         apt_install("busybox-static")
         host = host_busybox()

@@ -6,11 +6,12 @@ never on names, and never prunes without them.
 """
 from __future__ import annotations
 
-import contextlib
+
 import getpass
 import os
 import re
 from dataclasses import dataclass, field
+import html
 
 COURSE = "dockerlens.course"
 LESSON = "dockerlens.lesson"
@@ -35,18 +36,9 @@ def learner() -> str:
     return name
 
 
-@contextlib.contextmanager
 def acting_as(who: str):
     """Be learner WHO for a block (scope.learner() reads the environment, as kernels do)."""
-    saved = os.environ.get("DOCKERLENS_LEARNER")
-    os.environ["DOCKERLENS_LEARNER"] = who
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("DOCKERLENS_LEARNER", None)
-        else:
-            os.environ["DOCKERLENS_LEARNER"] = saved
+    return environment(DOCKERLENS_LEARNER=who)
 
 
 def set_lesson(lesson: str) -> None:
@@ -127,7 +119,6 @@ class ResetReport:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        import html
         return "<pre>" + html.escape(repr(self)) + "</pre>"
 
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import importlib
 
-from .framework import SLUGS, Lab, Report, Result, Task
+from .framework import SLUGS, Lab, CheckReport, CheckResult, Task
 from .outcomes import Fail, Pending
 from .progress import Progress
+from .context import caller_variables
 
 NUMBERS = sorted(SLUGS)
 
@@ -31,14 +32,13 @@ def all_labs() -> list[Lab]:
     return [lab(n) for n in NUMBERS]
 
 
-def check(key: str) -> Result:
+def check(key: str) -> CheckResult:
     """Check one task by key, e.g. ``check("06.2")`` (reads the caller's variables)."""
-    from .context import caller_variables
     lab_part, _, task_part = str(key).partition(".")
     if not task_part.isdigit():
         raise ValueError(f"a task key looks like \"06.2\" (lab 06, task 2), not {key!r}")
     return lab(lab_part).check(int(task_part), variables=caller_variables())
 
 
-__all__ = ["Fail", "Lab", "Pending", "Progress", "Report", "Result", "Task", "all_labs",
+__all__ = ["Fail", "Lab", "Pending", "Progress", "CheckReport", "CheckResult", "Task", "all_labs",
            "check", "lab"]

@@ -9,6 +9,8 @@ import sys
 
 from ..engine import scope
 from .outcomes import Fail
+from ..session import client
+from ..wire import wiretap
 
 
 def caller_variables() -> dict:
@@ -36,7 +38,6 @@ class Context:
     @property
     def client(self):
         if self._client is None:
-            from ..session import client
             self._client = client()
         return self._client
 
@@ -60,7 +61,6 @@ class Context:
     @staticmethod
     def transcript() -> list | None:
         """This kernel's wiretap exchanges, or None when the wiretap is not running here."""
-        from ..wire import wiretap
         return wiretap.transcript() if wiretap.running() else None
 
     # --- this learner's objects ----------------------------------------------------------

@@ -15,7 +15,9 @@ from typing import Callable
 from ..engine import scope
 from .outcomes import Fail, Pending
 from .progress import Progress
-from ..render import left_aligned
+from ..render import BAD, GOOD, code_html, left_aligned
+from .context import Context, caller_variables
+from .. import replay
 
 HINT_AFTER = 3      # the third failure of the same task adds its hint
 LESSON_AFTER = 4    # the fourth adds a pointer to the lesson section
@@ -67,7 +69,7 @@ def _daemon_error(err: Exception) -> str:
 
 
 @dataclass
-class Result:
+class CheckResult:
     """The outcome of one check: pass, or fail with a reason (plus a hint, then the lesson)."""
     lab: str
     task: int
@@ -97,24 +99,18 @@ class Result:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        colour, mark = ("#1a7f37", "✓") if self.passed else ("#cf222e", "✗")
-        body = "passed" if self.passed else _code(self.reason)
+        colour, mark = (GOOD, "✓") if self.passed else (BAD, "✗")
+        body = "passed" if self.passed else code_html(self.reason)
         parts = [f'<div style="border-left:4px solid {colour};padding:4px 8px;margin:2px 0">'
-                 f'<b style="color:{colour}">{mark} {self.key}</b> {_code(self.title)}: {body}']
+                 f'<b style="color:{colour}">{mark} {self.key}</b> {code_html(self.title)}: {body}']
         if self.hint:
-            parts.append(f"<div><b>hint:</b> {_code(self.hint)}</div>")
+            parts.append(f"<div><b>hint:</b> {code_html(self.hint)}</div>")
         if self.lesson:
             parts.append(f'<div><a href="{html.escape(self.link)}">{html.escape(self.lesson)}</a></div>')
         return "".join(parts) + "</div>"
 
 
-def _code(text: str) -> str:
-    """Escape text and render `backticked` spans as <code>."""
-    pieces = html.escape(text).split("`")
-    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(pieces))
-
-
-class Report(list):
+class CheckReport(list):
     """The results of ``lab.check_all()``: passed only if every task passed."""
 
     @property
@@ -153,9 +149,8 @@ class Lab:
             return fn
         return register
 
-    def check(self, number: int, *, variables: dict | None = None, client=None) -> Result:
+    def check(self, number: int, *, variables: dict | None = None, client=None) -> CheckResult:
         """Check task NUMBER against the daemon and the caller's variables; a learner's mistake never raises."""
-        from .context import Context, caller_variables
         number = int(number) if str(number).isdigit() else number
         if number not in self.tasks:
             raise KeyError(f"lab {self.number} has tasks {sorted(self.tasks)}, not {number}")
@@ -163,20 +158,18 @@ class Lab:
         ctx = Context(self.number, variables, client)
         return self._run(self.tasks[number], ctx)
 
-    def check_all(self, *, variables: dict | None = None, client=None) -> Report:
+    def check_all(self, *, variables: dict | None = None, client=None) -> CheckReport:
         """Check every task in order."""
-        from .context import Context, caller_variables
         variables = caller_variables() if variables is None else variables
         ctx = Context(self.number, variables, client)
-        return Report(self._run(t, ctx) for t in self.tasks.values())
+        return CheckReport(self._run(t, ctx) for t in self.tasks.values())
 
-    def _run(self, task: Task, ctx) -> Result:
-        from .. import replay
+    def _run(self, task: Task, ctx) -> CheckResult:
         if replay.active():  # a recording cannot show what the learner just did
-            return Result(self.number, task.number, task.title, False, replay.LAB_NEEDS_LIVE)
+            return CheckResult(self.number, task.number, task.title, False, replay.LAB_NEEDS_LIVE)
         started = time.monotonic()
         reason = task.attempt(ctx)
-        result = Result(self.number, task.number, task.title, reason is None, reason or "",
+        result = CheckResult(self.number, task.number, task.title, reason is None, reason or "",
                         seconds=time.monotonic() - started)
         failures = Progress.load().record(result)
         if not result.passed and failures >= HINT_AFTER:
@@ -199,7 +192,7 @@ class Lab:
         done = Progress.load().passed_at
         when = {n: done(f"{self.number}.{n}") for n in self.tasks}
         rows = "".join(
-            f"<tr><td>{t.number}</td><td>{_code(t.title)}</td>"
+            f"<tr><td>{t.number}</td><td>{code_html(t.title)}</td>"
             f"<td>{'✓ ' + when[t.number] if when[t.number] else ''}</td></tr>"
             for t in self.tasks.values())
         return left_aligned(f"<div><b>lab {html.escape(self.slug)}</b>: {html.escape(self.title)} · learner "

@@ -5,12 +5,12 @@ from urllib.parse import urlparse
 
 from .outcomes import Fail
 from .framework import Lab
+from ..wire.remote import TLSForwarder
 
 LAB = Lab("03", "Architecture: the daemon over a network interface")
 
 
 def _forwarder(ctx):
-    from ..wire.remote import TLSForwarder
     fwd = ctx.var("fwd", TLSForwarder, "the course's TCP endpoint, `lens.tcp_endpoint()`")
     if not fwd.running:
         raise Fail(f"`fwd` ({fwd.url}) is stopped: start a new one with `fwd = lens.tcp_endpoint()`")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 import time
 from typing import Callable
+from ..engine.connect import connect
+from .direct import daemon_url, internal
 
 CONNECTING, FOLLOWING, RECONNECTING, STOPPED = "connecting", "following", "reconnecting", "stopped"
 
@@ -78,8 +80,6 @@ class EventFollower:
             delay = min(delay * 2, self.backoff[1])
 
     def _follow(self) -> None:
-        from ..engine.connect import connect
-        from .direct import daemon_url, internal
         client = internal(connect(self.base_url or daemon_url()))
         with self._lock:
             self._client = client

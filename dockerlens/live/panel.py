@@ -17,6 +17,8 @@ from ..diagrams.state import Snapshot
 from . import direct
 from .follower import FOLLOWING, EventFollower
 from .renderer import INTERVAL, Renderer
+from ..render import live_display, update
+from ..engine.connect import connect
 
 MARKER = "dockerlens-architecture"
 EVENT_TYPES = {"type": ["container", "image", "network", "volume"]}
@@ -34,7 +36,6 @@ class Panel:
         self.base_url = base_url
         self.exchange = None
         self.transport = "unix"
-        self.last_event: dict | None = None
         self.snapshot = Snapshot(learner=scope.learner())
         self._stale = True
         self._client = None
@@ -61,7 +62,6 @@ class Panel:
             _PANELS[self.key] = self
         if previous is not None:
             previous.stop()
-        from ..engine.connect import connect
         self._client = direct.internal(connect(self.base_url or direct.daemon_url()))
         self.exchange = direct.latest()
         svg = self.frame()
@@ -108,7 +108,6 @@ class Panel:
 
     def _on_event(self, event: dict) -> None:
         if self.everything or self._relevant(event):
-            self.last_event = event
             self._stale = True
             self.renderer.poke()
 
@@ -133,20 +132,13 @@ class Panel:
         if self._sink is not None:
             self._sink(svg)
             return
-        try:
-            from IPython import get_ipython
-            from IPython.display import SVG, display
-        except ImportError:
-            return
-        if get_ipython() is not None:
-            self.handle = display(SVG(data=svg), display_id=True)
+        self.handle = live_display("svg", svg)
 
     def _deliver(self, svg: str) -> None:
         if self._sink is not None:
             self._sink(svg)
         elif self.handle is not None:
-            from IPython.display import SVG
-            self.handle.update(SVG(data=svg))
+            update(self.handle, "svg", svg)
 
 
 def transport_of(exchange) -> str:

@@ -22,7 +22,6 @@ class Renderer:
         self.errors = 0
         self.last_error = ""
         self.poked_at = 0.0          # monotonic time of the oldest change not drawn yet
-        self.latencies: list[float] = []  # seconds from poke to sink, per drawn frame
         self._dirty = threading.Event()
         self._stopping = threading.Event()
         self._last_draw = 0.0
@@ -82,6 +81,4 @@ class Renderer:
             self.last_error = f"{type(err).__name__}: {err}"
             return False
         self.frames += 1
-        if poked:
-            self.latencies.append(time.monotonic() - poked)
         return True

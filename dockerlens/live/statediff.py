@@ -4,9 +4,13 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+from ..render import BAD, GOOD, WARN
 from ..diagrams.state import Snapshot, container_name, display_name, image_name, networks_of
+from ..engine.scope import LEARNER
+from ..render import show
+from . import direct
 
-COLOURS = {"+": "#1a7f37", "~": "#9a6700", "-": "#cf222e"}
+COLOURS = {"+": GOOD, "~": WARN, "-": BAD}
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,6 @@ def changes(before: Snapshot, after: Snapshot) -> list[Change]:
 
 def _owned(obj: dict, who: str) -> bool:
     """Images shared by every learner (the course images) are not this learner's change."""
-    from ..engine.scope import LEARNER
     return not who or (obj.get("Labels") or {}).get(LEARNER) == who
 
 
@@ -78,11 +81,9 @@ class StateDiff:
         self.after = self._take()
         self.changes = changes(self.before, self.after)
         if self.show and exc[0] is None:
-            from ..session import _display
-            _display(self)
+            show(self)
 
     def _take(self) -> Snapshot:
-        from . import direct
         client = direct.client()
         try:
             return Snapshot.take(client, self.everything)

@@ -82,7 +82,7 @@ class Header:
 
 
 @dataclass
-class Exchange:
+class RecordedExchange:
     """One request and the daemon's answer, bytes and timing as they went over the wire."""
     seq: int
     conn: int
@@ -117,7 +117,7 @@ class Exchange:
 @dataclass
 class Recording:
     header: Header
-    exchanges: list[Exchange]
+    exchanges: list[RecordedExchange]
 
     def __repr__(self) -> str:
         h = self.header
@@ -149,4 +149,4 @@ def load(path: Path) -> Recording:
         rows = [json.loads(line) for line in lines if line.strip()]
     if not rows or rows[0].get("format") != FORMAT:
         raise ValueError(f"{path} is not a {FORMAT} file: record it again with `make record`")
-    return Recording(Header(**rows[0]), [Exchange(**row) for row in rows[1:]])
+    return Recording(Header(**rows[0]), [RecordedExchange(**row) for row in rows[1:]])

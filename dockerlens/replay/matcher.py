@@ -27,13 +27,13 @@ import time
 from bisect import bisect_left
 from collections import defaultdict
 
-from .format import Exchange, normalise
+from .format import RecordedExchange, normalise
 
 
 class Matcher:
     """Hands out recorded exchanges to live requests; thread-safe."""
 
-    def __init__(self, exchanges: list[Exchange]):
+    def __init__(self, exchanges: list[RecordedExchange]):
         self.exchanges = exchanges
         self.epochs: list[int] = []
         self.by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -49,7 +49,7 @@ class Matcher:
         self._lock = threading.Lock()
         self._moved = threading.Condition(self._lock)
 
-    def match(self, method: str, target: str) -> Exchange | None:
+    def match(self, method: str, target: str) -> RecordedExchange | None:
         """The exchange that answers this request now, or None if none may."""
         with self._lock:
             candidates = [i for i in self.by_key.get(normalise(method, target), [])

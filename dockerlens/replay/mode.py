@@ -12,6 +12,7 @@ from pathlib import Path
 from .format import Recording, cells_hash, load
 from .record import RECORDINGS, ROOT, recording_path
 from .server import ReplayServer
+from ..show.course import LESSONS
 
 ENV_MODE = "DOCKERLENS_MODE"
 ENV_SPEED = "DOCKERLENS_REPLAY_SPEED"
@@ -53,7 +54,6 @@ def banner() -> str | None:
 
 def notebook_for(lesson: str, cwd: Path | None = None) -> Path:
     """The notebook being run: a lab's solution when the kernel runs in its folder."""
-    from ..show.course import LESSONS
     cwd = Path(cwd or Path.cwd())
     for item in LESSONS:
         if item.number == str(lesson):

@@ -8,7 +8,7 @@ that fails keeps its previous recording; the command then exits non-zero.
 """
 from __future__ import annotations
 
-import contextlib
+
 import datetime
 import os
 import tempfile
@@ -17,6 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .format import Header, Recording, cells_hash, save
+from ..show.course import LESSONS
+from ..wire.proxy import Proxy
+from .recorder import Recorder
+from ..engine.connect import connect
+from ..engine.environ import environment
+from ..engine.scope import reset
+from ..engine.connect import find_endpoint, socket_path
 
 ROOT = Path(__file__).resolve().parents[2]
 RECORDINGS = ROOT / "recordings"
@@ -25,7 +32,7 @@ CELL_TIMEOUT = 180
 
 
 @dataclass
-class Result:
+class RecordingResult:
     """What recording one notebook gave: where, how many exchanges, how long, or the error."""
     notebook: Path
     path: Path | None
@@ -51,7 +58,6 @@ def recording_path(notebook: Path, out: Path = RECORDINGS) -> Path:
 
 def targets(numbers: list[str] | None = None) -> list[tuple[str, Path]]:
     """(lesson number, notebook) of every lesson (and lab solution) to record, in course order."""
-    from ..show.course import LESSONS
     found = []
     for lesson in LESSONS:
         if numbers and lesson.number not in numbers:
@@ -64,10 +70,8 @@ def targets(numbers: list[str] | None = None) -> list[tuple[str, Path]]:
 
 
 def record_notebook(number: str, notebook: Path, daemon_socket: str, out: Path = RECORDINGS,
-                    learner: str = LEARNER) -> Result:
+                    learner: str = LEARNER) -> RecordingResult:
     """Run one notebook through a recording proxy; write its recording (kept old on failure)."""
-    from ..wire.proxy import Proxy
-    from .recorder import Recorder
 
     day = datetime.datetime.now(datetime.timezone.utc).date()
     recorder = Recorder(f"{day:%a, %d %b %Y} 00:00:00 GMT")
@@ -76,18 +80,18 @@ def record_notebook(number: str, notebook: Path, daemon_socket: str, out: Path =
         proxy = Proxy(os.path.join(tmp, "docker.sock"), daemon_socket,
                       on_bytes=recorder.on_bytes).start()
         try:
-            with _environment(DOCKER_HOST=proxy.url, DOCKERLENS_LEARNER=learner,
+            with environment(DOCKER_HOST=proxy.url, DOCKERLENS_LEARNER=learner,
                               DOCKERLENS_MODE="live", DOCKERLENS_RECORDING="1"):
                 execute(notebook)
         except Exception as err:  # report the notebook, keep going with the others
-            return Result(notebook, None, 0, time.monotonic() - started, _last_line(err))
+            return RecordingResult(notebook, None, 0, time.monotonic() - started, _last_line(err))
         finally:
             proxy.stop()
             _reset(learner)
     exchanges = recorder.exchanges()
     header = _header(number, notebook, day, learner, daemon_socket)
     path = save(Recording(header, exchanges), recording_path(notebook, out))
-    return Result(notebook, path, len(exchanges), time.monotonic() - started)
+    return RecordingResult(notebook, path, len(exchanges), time.monotonic() - started)
 
 
 def nbval_runs(cell: dict) -> bool:
@@ -132,25 +136,8 @@ def _header(number: str, notebook: Path, day, learner: str, daemon_socket: str) 
 
 def _reset(learner: str) -> None:
     """Remove what the notebook left (a failed run may leave objects behind)."""
-    from ..engine.connect import connect
-    from ..engine.scope import reset
-    with _environment(DOCKERLENS_LEARNER=learner):
+    with environment(DOCKERLENS_LEARNER=learner):
         reset(connect())
-
-
-@contextlib.contextmanager
-def _environment(**values: str):
-    """Set environment variables (kernels inherit them), restoring the old values after."""
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _last_line(err: Exception) -> str:
@@ -160,15 +147,15 @@ def _last_line(err: Exception) -> str:
 
 def daemon_socket() -> str:
     """The Unix socket path of the real daemon (recording needs one; TCP is refused)."""
-    from ..engine.connect import find_endpoint
     url, _ = find_endpoint()
-    if not url.startswith("unix://"):
+    try:
+        return socket_path(url)
+    except ValueError:
         raise SystemExit(f"recording needs a daemon on a Unix socket; {url} is not one. "
-                         "Unset DOCKER_HOST or point it at unix:///path/docker.sock.")
-    return url[len("unix://"):]
+                         "Unset DOCKER_HOST or point it at unix:///path/docker.sock.") from None
 
 
-def record(numbers: list[str] | None = None, out: Path = RECORDINGS, log=print) -> list[Result]:
+def record(numbers: list[str] | None = None, out: Path = RECORDINGS, log=print) -> list[RecordingResult]:
     """Record every lesson (or those numbered); print one line per notebook."""
     if os.environ.get("DOCKERLENS_MODE") == "replay":
         raise SystemExit("DOCKERLENS_MODE=replay is set: recording needs the live daemon; unset it")

@@ -15,7 +15,7 @@ import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from .format import Exchange, to_text
+from .format import RecordedExchange, to_text
 
 CLIENT_SIDE = {"up", "request", "client", "c2s", "in", "to_daemon", "upstream", ">"}
 MERGE_MS = 3        # chunks closer than this are stored as one segment
@@ -72,9 +72,9 @@ class Recorder:
             client, daemon = self._conns[conn_id]
         (client if str(direction).lower() in CLIENT_SIDE else daemon).add(bytes(data), when)
 
-    def exchanges(self) -> list[Exchange]:
+    def exchanges(self) -> list[RecordedExchange]:
         """Every complete request with its answer, in the order the requests started."""
-        found: list[tuple[float, int, Exchange]] = []
+        found: list[tuple[float, int, RecordedExchange]] = []
         with self._lock:
             conns = [(n, self._conns[c]) for n, c in enumerate(self._order, 1)]
         for number, (client, daemon) in conns:
@@ -91,14 +91,14 @@ class Recorder:
         return out
 
 
-def _renumber(exchanges: list[Exchange]) -> None:
+def _renumber(exchanges: list[RecordedExchange]) -> None:
     """Connection numbers in order of first use, so that two recordings diff cleanly."""
     numbers: dict[int, int] = {}
     for exchange in exchanges:
         exchange.conn = numbers.setdefault(exchange.conn, len(numbers) + 1)
 
 
-def _split(client: Stream, daemon: Stream, date: str) -> list[tuple[float, Exchange]]:
+def _split(client: Stream, daemon: Stream, date: str) -> list[tuple[float, RecordedExchange]]:
     """Pair the requests of one connection with its responses."""
     out = []
     req_at = resp_at = 0
@@ -117,7 +117,7 @@ def _split(client: Stream, daemon: Stream, date: str) -> list[tuple[float, Excha
         rhead, _, resp_end, complete = response
         status = int(rhead.split(b" ", 2)[1])
         done = client.time_at(req_end - 1)
-        exchange = Exchange(seq=0, conn=0, t=0, method=method, target=target, status=status,
+        exchange = RecordedExchange(seq=0, conn=0, t=0, method=method, target=target, status=status,
                             request=_request_record(head, client.data[body_start:req_end]))
         exchange.upgraded = status == 101
         sized = b"\r\ncontent-length:" in rhead.lower()

@@ -17,7 +17,7 @@ import threading
 import time
 
 from ..wire.proxy import peer_closed
-from .format import Exchange, Recording, to_bytes
+from .format import RecordedExchange, Recording, to_bytes
 from .matcher import Matcher
 
 MAX_HEAD = 64 * 1024
@@ -114,7 +114,7 @@ class ReplayServer:
             return False
         return not exchange.close and version != "HTTP/1.0"
 
-    def _trace(self, method: str, target: str, exchange: Exchange | None, received: float) -> None:
+    def _trace(self, method: str, target: str, exchange: RecordedExchange | None, received: float) -> None:
         """With DOCKERLENS_REPLAY_TRACE=FILE, one JSON line per request: what answered, how long."""
         path = os.environ.get("DOCKERLENS_REPLAY_TRACE")
         if not path:
@@ -124,7 +124,7 @@ class ReplayServer:
         with self._lock, open(path, "a") as out:
             out.write(json.dumps(row) + "\n")
 
-    def _send(self, conn: socket.socket, exchange: Exchange, received: float) -> None:
+    def _send(self, conn: socket.socket, exchange: RecordedExchange, received: float) -> None:
         follows = exchange.open or exchange.upgraded  # a stream: its later parts follow the learner
         gone = lambda: self._sock is None or (exchange.open and peer_closed(conn))
         for index, (ms, data) in enumerate(exchange.response):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..render import left_aligned
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)

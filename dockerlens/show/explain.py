@@ -14,7 +14,8 @@ from urllib.parse import unquote, urlparse
 
 from ..wire.wiretap import TRANSCRIPT, subscribe, unsubscribe
 from ..wire.exchange import Exchange
-from ..render import left_aligned
+from ..render import BAD, CLI, GOOD, MUTED, NEUTRAL, SDK, WARN, code_html, left_aligned, live_display, update
+from ..wire.operations import operation
 
 # (status or None for any, regex on the daemon's message, operations or None, note)
 NOTES: list[tuple[int | None, str, set[str] | None, str]] = [
@@ -87,12 +88,12 @@ class Explanation:
     def _repr_html_(self) -> str:
         seq = f" · exchange #{self.exchange.seq} ({self.exchange.client})" if self.exchange else ""
         return (
-            '<div style="border-left:4px solid #cf222e;padding:4px 10px;font-size:90%">'
-            f'<div><b style="color:#cf222e">{self.status} {html.escape(self.reason)}</b> · '
+            f'<div style="border-left:4px solid {BAD};padding:4px 10px;font-size:90%">'
+            f'<div><b style="color:{BAD}">{self.status} {html.escape(self.reason)}</b> · '
             f'<code>{html.escape(self.method)} {html.escape(self.target)}</code> · '
             f'operation <b>{html.escape(self.operation)}</b>{seq}</div>'
             f'<div>daemon says: <code>{html.escape(self.message)}</code></div>'
-            f'<div style="margin-top:4px"><b>note:</b> {_md_code(self.note)}</div></div>')
+            f'<div style="margin-top:4px"><b>note:</b> {code_html(self.note)}</div></div>')
 
 
 def explain(err) -> Explanation:
@@ -109,7 +110,6 @@ def explain(err) -> Explanation:
         TRANSCRIPT.find(method, unquote(url.path), response.status_code)
     if found is not None:
         return _from_exchange(found, getattr(err, "explanation", None))
-    from ..wire.operations import operation
     op = operation(method, url.path)
     message = str(getattr(err, "explanation", "") or "")
     return Explanation(op, method, url.path + (f"?{url.query}" if url.query else ""),
@@ -123,29 +123,24 @@ def _from_exchange(ex: Exchange, message: str | None = None) -> Explanation:
                        note_for(ex.status, message, ex.operation), ex)
 
 
-def _md_code(text: str) -> str:
-    """Escape, then render `backticks` as code."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
-
-
-COLOURS = {"sdk": "#0969da", "cli": "#8250df", "http": "#9a6700"}
+COLOURS = {"sdk": SDK, "cli": CLI, "http": WARN}
 
 
 def table_html(exchanges: list[Exchange], title: str = "wiretap") -> str:
     """The wiretap table: one row per exchange, failures explained beneath their row."""
     rows = []
     for ex in exchanges:
-        colour = COLOURS.get(ex.client, "#57606a")
+        colour = COLOURS.get(ex.client, NEUTRAL)
         via = ' <small title="relayed by the TLS endpoint">· tcp</small>' if ex.transport == "tcp" else ""
         status = "…" if ex.status is None else str(ex.status)
         bad = ex.status is not None and ex.status >= 400 or ex.error
         ms = f"{ex.duration_to_headers * 1000:.1f}" if ex.duration_to_headers else ""
         flags = "⇅ upgraded" if ex.upgraded else ("≋ streaming" if ex.streaming else "")
-        query = f'<span style="color:#6e7781">?{html.escape(_short(ex.query, 60))}</span>' \
+        query = f'<span style="color:{MUTED}">?{html.escape(_short(ex.query, 60))}</span>' \
             if ex.query else ""
         body = ""
         if ex.request_preview or ex.response_preview:
-            body = ('<details><summary style="color:#6e7781">bodies</summary>'
+            body = (f'<details><summary style="color:{MUTED}">bodies</summary>'
                     + (f"<pre>→ {html.escape(ex.pretty('request', 600))}</pre>"
                        if ex.request_preview else "")
                     + (f"<pre>← {html.escape(ex.pretty('response', 600))}</pre>"
@@ -153,7 +148,7 @@ def table_html(exchanges: list[Exchange], title: str = "wiretap") -> str:
         rows.append(
             f'<tr><td>{ex.seq}</td><td style="color:{colour}"><b>{ex.client}</b>{via}</td>'
             f'<td><code>{ex.method} {html.escape(_short(ex.path, 70))}</code>{query}{body}</td>'
-            f'<td style="color:{"#cf222e" if bad else "#1a7f37"}"><b>{status}</b></td>'
+            f'<td style="color:{BAD if bad else GOOD}"><b>{status}</b></td>'
             f'<td>{html.escape(ex.operation)}</td><td style="text-align:right">{ms}</td>'
             f'<td>{flags}</td></tr>')
         if bad:
@@ -175,13 +170,7 @@ class LivePanel:
     def __init__(self, tap):
         self.tap, self.handle = tap, None
         self._dirty, self._stop = threading.Event(), threading.Event()
-        try:
-            from IPython import get_ipython
-            from IPython.display import HTML, display
-            if get_ipython() is not None:
-                self.handle = display(HTML(self._html()), display_id=True)
-        except ImportError:
-            pass
+        self.handle = live_display("html", self._html())
         subscribe(self._mark)
         self._thread = threading.Thread(target=self._run, name="dockerlens-wiretap-panel",
                                         daemon=True)
@@ -204,10 +193,9 @@ class LivePanel:
 
     def _render(self) -> None:
         if self.handle is not None:
-            from IPython.display import HTML
             try:
-                self.handle.update(HTML(self._html()))
-            except Exception:
+                update(self.handle, "html", self._html())
+            except Exception:  # the kernel is shutting down: nothing left to update
                 pass
 
     def close(self) -> None:

@@ -15,6 +15,9 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from ..engine.connect import find_endpoint
+from ..engine.connect import socket_path as unix_path
+from ..render import CODE_BACKGROUND
 from .exchange import RAW_AGENT
 
 
@@ -44,18 +47,18 @@ class RawResponse:
     def _repr_html_(self) -> str:
         sent = html.escape(self.request.decode("utf-8", "replace"))
         got = html.escape(self.text()[len(self.request.decode("utf-8", "replace")):])
-        pre = '<pre style="background:#f6f8fa;white-space:pre-wrap;word-break:break-all">'
+        pre = f'<pre style="background:{CODE_BACKGROUND};white-space:pre-wrap;word-break:break-all">'
         return (f'<div style="font-size:85%"><b>sent</b>{pre}{sent}</pre>'
                 f'<b>received</b>{pre}{got}</pre></div>')
 
 
 def socket_path(endpoint: str | None = None) -> str:
     """The UNIX socket path of ``endpoint`` (default ``DOCKER_HOST``, else the default socket)."""
-    endpoint = endpoint or os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
-    parsed = urlparse(endpoint)
-    if parsed.scheme not in ("unix", "http+unix", ""):
-        raise ValueError(f"raw HTTP here speaks over a UNIX socket; {endpoint} is not one")
-    return parsed.path or endpoint
+    endpoint = endpoint or os.environ.get("DOCKER_HOST") or find_endpoint()[0]
+    try:
+        return unix_path(endpoint)
+    except ValueError:
+        raise ValueError(f"raw HTTP here speaks over a UNIX socket; {endpoint} is not one") from None
 
 
 def raw(method: str, path: str, body: dict | bytes | None = None, endpoint: str | None = None,

@@ -14,7 +14,7 @@ API is root on the host.
 """
 from __future__ import annotations
 
-import contextlib
+
 import datetime
 import html
 import ipaddress
@@ -30,6 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..render import left_aligned
+from . import wiretap
+from ..engine.connect import socket_path
+from ..engine.scope import learner
+from ..engine.environ import environment
 
 _FORWARDERS: dict[str, "TLSForwarder"] = {}
 
@@ -130,18 +134,14 @@ def _write(path: Path, data: bytes, mode: int) -> None:
 
 def default_target() -> str:
     """The UNIX socket to relay to: the wiretap's TCP side when it runs, else the daemon."""
-    from . import wiretap
     if wiretap.routed():  # this kernel's clients go through the wiretap
         return wiretap.tcp_side()  # its exchanges are stamped transport="tcp"
-    host = os.environ.get("DOCKER_HOST", "")
-    if host.startswith("unix://"):
-        return host[len("unix://"):]
-    from ..engine.connect import find_endpoint
-    url, _ = find_endpoint()
-    if not url.startswith("unix://"):
+    url = os.environ.get("DOCKER_HOST", "") or wiretap.daemon_endpoint()
+    try:
+        return socket_path(url)
+    except ValueError:
         raise RuntimeError(f"the daemon answers at {url}, not on a UNIX socket: the TLS "
-                           "forwarder relays to a local socket only")
-    return url[len("unix://"):]
+                           "forwarder relays to a local socket only") from None
 
 
 class TLSForwarder:
@@ -154,7 +154,6 @@ class TLSForwarder:
     """
 
     def __init__(self, port: int = 0, target: str | None = None, key: str = "lesson"):
-        from ..engine.scope import learner
         self.key = key
         self.target = target or default_target()
         self.directory = Path(tempfile.mkdtemp(prefix="dockerlens-tls-"))
@@ -329,15 +328,9 @@ def _relay(tls: ssl.SSLSocket, upstream: socket.socket, stopping: threading.Even
                 return
 
 
-@contextlib.contextmanager
 def _no_ca_bundle_env():
     """requests lets REQUESTS_CA_BUNDLE override a session's CA; hide it while connecting."""
-    saved = {k: os.environ.pop(k) for k in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
-             if k in os.environ}
-    try:
-        yield
-    finally:
-        os.environ.update(saved)
+    return environment(REQUESTS_CA_BUNDLE=None, CURL_CA_BUNDLE=None)
 
 
 def _close(sock) -> None:

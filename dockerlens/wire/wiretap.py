@@ -24,6 +24,7 @@ import threading
 from typing import Callable
 from urllib.parse import urlparse
 
+from ..engine.connect import find_endpoint, socket_path
 from .exchange import Exchange
 from .operations import operation
 from .proxy import Proxy
@@ -119,19 +120,20 @@ def start(endpoint: str) -> str | None:
 
     Returns None for an endpoint that is not a Unix socket (use ``hook(client)`` then).
     """
-    parsed = urlparse(endpoint)
-    if parsed.scheme not in ("unix", "http+unix"):
+    try:
+        upstream = socket_path(endpoint)
+    except ValueError:
         return None
     with _state_lock:
         proxy = _state.get("proxy")
         if proxy is not None and _state.get("pid") == os.getpid():
-            proxy.upstream_path, _state["upstream"] = parsed.path, endpoint  # new connections
+            proxy.upstream_path, _state["upstream"] = upstream, endpoint  # new connections
             if "tcp_side" in _state:
-                _state["tcp_side"].upstream_path = parsed.path
+                _state["tcp_side"].upstream_path = upstream
             return proxy.url
         directory = tempfile.mkdtemp(prefix="dockerlens-wiretap-")
         os.chmod(directory, 0o700)
-        proxy = Proxy(os.path.join(directory, "docker.sock"), parsed.path,
+        proxy = Proxy(os.path.join(directory, "docker.sock"), upstream,
                       on_exchange=TRANSCRIPT.observe).start()
         _state.update(proxy=proxy, pid=os.getpid(), dir=directory, upstream=endpoint)
         atexit.register(_cleanup, os.getpid())
@@ -192,6 +194,13 @@ def running() -> tuple[str, str] | None:
     if proxy is None or _state.get("pid") != os.getpid():
         return None
     return proxy.url, _state["upstream"]
+
+
+def daemon_endpoint() -> str:
+    """The real daemon's URL: the one behind the proxy while clients go through it, else the first
+    that answers (a proxy that is no longer routed may front a daemon that is gone)."""
+    found = routed()
+    return found[1] if found else find_endpoint()[0]
 
 
 def routed() -> tuple[str, str] | None:

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from dockerlens.labs import check, lab
-from dockerlens.labs.framework import Fail, Lab, Pending, Report, Result
+from dockerlens.labs.framework import Fail, Lab, Pending, CheckReport, CheckResult
 from dockerlens.labs.context import Context, caller_variables
 from dockerlens.labs.generate import BLANK, lab_dirs, learner_copy, render, stale
 from dockerlens.labs.progress import Progress, progress_path
@@ -26,7 +26,7 @@ def always_fails(ctx):
 
 # --- results --------------------------------------------------------------------------------
 def test_failed_result_text_and_html():
-    result = Result("06", 2, "the web image", False, "port `80` is <not> published")
+    result = CheckResult("06", 2, "the web image", False, "port `80` is <not> published")
     assert repr(result) == "✗ 06.2 the web image: port `80` is <not> published"
     page = result._repr_html_()
     assert "✗ 06.2" in page and "<code>80</code>" in page and "&lt;not&gt;" in page
@@ -34,17 +34,17 @@ def test_failed_result_text_and_html():
 
 
 def test_passed_result_text_and_html():
-    result = Result("06", 1, "two containers", True)
+    result = CheckResult("06", 1, "two containers", True)
     assert repr(result) == "✓ 06.1 two containers: passed"
     assert "✓ 06.1" in result._repr_html_() and "#1a7f37" in result._repr_html_()
     assert result
 
 
 def test_report_passes_only_when_every_result_passes():
-    ok, bad = Result("05", 1, "a", True), Result("05", 2, "b", False, "why")
-    assert Report([ok, ok]).passed and not Report([ok, bad]).passed and not Report([]).passed
-    assert repr(Report([ok, bad])).startswith("1/2 tasks passed\n✓ 05.1 a: passed\n✗ 05.2 b: why")
-    assert "1/2 tasks passed" in Report([ok, bad])._repr_html_()
+    ok, bad = CheckResult("05", 1, "a", True), CheckResult("05", 2, "b", False, "why")
+    assert CheckReport([ok, ok]).passed and not CheckReport([ok, bad]).passed and not CheckReport([]).passed
+    assert repr(CheckReport([ok, bad])).startswith("1/2 tasks passed\n✓ 05.1 a: passed\n✗ 05.2 b: why")
+    assert "1/2 tasks passed" in CheckReport([ok, bad])._repr_html_()
 
 
 # --- hints, then the lesson -----------------------------------------------------------------
@@ -157,7 +157,7 @@ def test_progress_file_per_learner(progress_dir, monkeypatch):
     assert progress_path() == path
     data = json.loads(path.read_text())
     assert data == {"learner": "pytest-carol", "tasks": {"06.1": {"passed": None, "failures": 1}}}
-    Progress.load().record(Result("06", 1, "t", True))
+    Progress.load().record(CheckResult("06", 1, "t", True))
     assert Progress.load().passed_at("06.1")
     assert "✓ 1. a toy task  (passed " in repr(toy)
     assert repr(Progress.load()) == "pytest-carol: 1 task(s) passed (lab 06: 1)"

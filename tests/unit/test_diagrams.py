@@ -161,3 +161,10 @@ def test_diagrams_render_themselves(snap):
         assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
         assert bundle["text/plain"].startswith("<")
     assert "web (running)" in repr(ObjectGraph(snap))
+
+
+def test_mimebundle_honours_include_and_exclude():
+    diagram = Lifecycle("running")
+    assert set(diagram._repr_mimebundle_(include={"text/plain"})) == {"text/plain"}
+    assert set(diagram._repr_mimebundle_(exclude={"image/svg+xml"})) == {"text/plain"}
+    assert not hasattr(diagram, "_repr_svg_")

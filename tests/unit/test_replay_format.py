@@ -7,14 +7,14 @@ import json
 import nbformat
 import pytest
 
-from dockerlens.replay.format import (Exchange, Header, Recording, cells_hash, dumps, load,
+from dockerlens.replay.format import (RecordedExchange, Header, Recording, cells_hash, dumps, load,
                                       normalise, save, to_bytes, to_text)
 
 
 def _recording(payload: bytes) -> Recording:
     header = Header("99", "notebooks/99-x.ipynb", "0" * 64, "2026-11-28", "20.10.24", "1.41",
                     "7.2.0", "learner")
-    ex = Exchange(seq=0, conn=1, t=5, method="GET", target="/v1.41/x", status=200,
+    ex = RecordedExchange(seq=0, conn=1, t=5, method="GET", target="/v1.41/x", status=200,
                   response=[[0, to_text(payload)]])
     return Recording(header, [ex])
 

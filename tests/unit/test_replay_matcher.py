@@ -1,15 +1,15 @@
 """Which recorded answer a replayed request gets (selection only: no daemon bytes here)."""
 from __future__ import annotations
 
-from dockerlens.replay.format import Exchange
+from dockerlens.replay.format import RecordedExchange
 from dockerlens.replay.matcher import Matcher
 
 
-def _seq(*requests: str) -> list[Exchange]:
+def _seq(*requests: str) -> list[RecordedExchange]:
     out = []
     for i, request in enumerate(requests):
         method, target = request.split(" ", 1)
-        out.append(Exchange(seq=i, conn=i, t=i, method=method, target=target, status=200))
+        out.append(RecordedExchange(seq=i, conn=i, t=i, method=method, target=target, status=200))
     return out
 
 
