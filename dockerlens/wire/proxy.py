@@ -28,7 +28,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import re
 import select
 import socket
 import threading
@@ -37,12 +36,10 @@ from typing import Callable
 
 from .operations import STREAMING, operation
 from .exchange import Exchange, classify
+from .http import Head, Malformed, body_pieces, read_head
 
-HEAD_LIMIT = 64 * 1024
 PREVIEW_LIMIT = 4096
 CHUNK = 65536
-_METHOD = re.compile(rb"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-_VERSION = re.compile(rb"^HTTP/1\.[01]$")
 _WATCHED = STREAMING | {"ContainerWait", "unknown"}
 _RDHUP = getattr(select, "POLLRDHUP", 0)  # Linux only; macOS reports a hang-up as POLLHUP/POLLIN
 _RAW_TYPES = ("application/vnd.docker.raw-stream", "application/vnd.docker.multiplexed-stream")
@@ -58,78 +55,8 @@ def streams(operation: str, query: str) -> bool:
     return operation in STREAMING
 
 
-class Malformed(ValueError):
-    """The bytes a client sent are not an HTTP/1.x request."""
-
-
 class UpstreamGone(ConnectionError):
     """The daemon closed the connection or never answered."""
-
-
-class Head:
-    """A parsed request or response head, keeping its raw bytes for forwarding."""
-
-    def __init__(self, raw: bytes, first: list[bytes], headers: list[tuple[str, str]]):
-        self.raw, self.first, self.headers = raw, first, headers
-
-    def get(self, name: str, default: str = "") -> str:
-        for key, value in self.headers:
-            if key == name:
-                return value
-        return default
-
-    def has_token(self, name: str, token: str) -> bool:
-        return token in [t.strip().lower() for t in self.get(name).split(",")]
-
-    @property
-    def chunked(self) -> bool:
-        return self.has_token("transfer-encoding", "chunked")
-
-    def length(self) -> int | None:
-        value = self.get("content-length")
-        if not value:
-            return None
-        if not value.strip().isdigit():
-            raise Malformed(f"Content-Length {value!r} is not a number")
-        return int(value)
-
-
-def read_head(f, request: bool) -> Head | None:
-    """Read one head from a buffered file; None on a clean end of stream before any byte."""
-    lines: list[bytes] = []
-    total = 0
-    while True:
-        line = f.readline(HEAD_LIMIT + 1)
-        if not line:
-            if lines:
-                raise (Malformed if request else UpstreamGone)("connection closed inside a head")
-            return None
-        total += len(line)
-        if total > HEAD_LIMIT or not line.endswith(b"\n"):
-            raise (Malformed if request else UpstreamGone)("head larger than 64 KiB or cut short")
-        if line in (b"\r\n", b"\n"):
-            if lines:
-                break
-            continue  # blank lines before a request line are allowed (RFC 9112 2.2)
-        lines.append(line)
-    return _parse_head(b"".join(lines) + b"\r\n", lines, request)
-
-
-def _parse_head(raw: bytes, lines: list[bytes], request: bool) -> Head:
-    first = lines[0].rstrip(b"\r\n").split(b" ", 2)
-    if request:
-        if len(first) != 3 or not _METHOD.match(first[0]) or not _VERSION.match(first[2]) \
-                or not first[1][:1] in (b"/", b"h"):
-            raise Malformed(f"not an HTTP/1.x request line: {lines[0][:80]!r}")
-    elif len(first) < 2 or not first[0].startswith(b"HTTP/1.") or not first[1].isdigit():
-        raise UpstreamGone(f"not an HTTP response: {lines[0][:80]!r}")
-    headers = []
-    for line in lines[1:]:
-        name, sep, value = line.partition(b":")
-        if not sep or not name or name != name.strip():
-            raise (Malformed if request else UpstreamGone)(f"bad header line {line[:80]!r}")
-        headers.append((name.decode("latin-1").lower(), value.strip().decode("latin-1")))
-    return Head(raw, first, headers)
 
 
 class _Preview:
@@ -278,9 +205,8 @@ class Connection:
         return False
 
     def _begin(self, head: Head) -> Exchange:
-        method = head.first[0].decode("latin-1")
-        target = head.first[1].decode("latin-1")
-        path, _, query = target.partition("?")
+        method = head.method
+        path, _, query = head.target.partition("?")
         ex = Exchange(client=classify(head.get("user-agent")), method=method, path=path,
                       query=query, operation=operation(method, path),
                       user_agent=head.get("user-agent"), conn_id=self.id,
@@ -353,50 +279,17 @@ class Connection:
     def _relay_body(self, src, dst: socket.socket, head: Head, preview: _Preview,
                     direction: str) -> int:
         """Forward one framed body (chunked or Content-Length); return the bytes forwarded."""
-        if head.chunked:
-            return self._relay_chunked(src, dst, preview, direction)
-        remaining = head.length() or 0
         sent = 0
-        while remaining:
-            data = src.read1(min(CHUNK, remaining))
-            if not data:
-                raise (Malformed if direction == "request" else UpstreamGone)("body cut short")
-            preview.add(data)
-            self._send(dst, data, direction)
-            remaining -= len(data)
-            sent += len(data)
+        try:
+            for raw, payload in body_pieces(src, head):
+                preview.add(payload)
+                self._send(dst, raw, direction)
+                sent += len(raw)
+        except Malformed as err:
+            if direction == "request":
+                raise
+            raise UpstreamGone(str(err)) from None
         return sent
-
-    def _relay_chunked(self, src, dst: socket.socket, preview: _Preview, direction: str) -> int:
-        err = Malformed if direction == "request" else UpstreamGone
-        sent = 0
-        while True:
-            line = src.readline(1024)
-            if not line.endswith(b"\n"):
-                raise err("chunked body cut short")
-            try:
-                size = int(line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                raise err(f"bad chunk size line {line[:40]!r}") from None
-            if size == 0:
-                block = line
-                while True:  # trailers, then the blank line that ends the body
-                    trailer = src.readline(HEAD_LIMIT)
-                    if not trailer.endswith(b"\n"):
-                        raise err("chunked body cut short")
-                    block += trailer
-                    if trailer in (b"\r\n", b"\n"):
-                        break
-                self._send(dst, block, direction)
-                return sent + len(block)
-            data = src.read(size)
-            end = src.readline(8)
-            if len(data) != size or not end.endswith(b"\n"):
-                raise err("chunk cut short")
-            preview.add(data)
-            block = line + data + end
-            self._send(dst, block, direction)
-            sent += len(block)
 
     def _relay_until_close(self, preview: _Preview) -> int:
         sent = 0
@@ -451,7 +344,10 @@ class Connection:
             self.proxy._track(sock, True)
 
     def _read_response_head(self) -> Head:
-        answer = read_head(self.uin, request=False)
+        try:
+            answer = read_head(self.uin, request=False)
+        except Malformed as err:
+            raise UpstreamGone(str(err)) from None
         if answer is None:
             raise UpstreamGone("no answer")
         return answer

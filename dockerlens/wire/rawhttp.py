@@ -19,6 +19,7 @@ from ..engine.connect import find_endpoint
 from ..engine.connect import socket_path as unix_path
 from ..render import CODE_BACKGROUND
 from .exchange import RAW_AGENT
+from .http import Incomplete, parse_response
 
 
 @dataclass
@@ -85,25 +86,10 @@ def raw(method: str, path: str, body: dict | bytes | None = None, endpoint: str 
 
 
 def _parse(request: bytes, received: bytes, method: str) -> RawResponse:
-    head, _, rest = received.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    parts = lines[0].split(" ", 2)
-    headers = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip()] = value.strip()
-    chunked = "chunked" in {k.lower(): v for k, v in headers.items()}.get("transfer-encoding", "")
-    return RawResponse(request, received, int(parts[1]), parts[2] if len(parts) > 2 else "",
-                       headers, _dechunk(rest) if chunked else rest)
-
-
-def _dechunk(data: bytes) -> bytes:
-    out = bytearray()
-    while data:
-        line, _, data = data.partition(b"\r\n")
-        size = int(line.split(b";")[0] or b"0", 16)
-        if size == 0:
-            break
-        out += data[:size]
-        data = data[size + 2:]
-    return bytes(out)
+    try:
+        head, body = parse_response(received)
+    except Incomplete:
+        raise ConnectionError(f"the daemon's answer to {method} ended after {len(received)} "
+                              "bytes, before it was complete: is the daemon (dockerd) running?"
+                              ) from None
+    return RawResponse(request, received, head.status, head.reason, dict(head.headers), body)
