@@ -135,20 +135,23 @@ def parse_head(data: bytes, request: bool, at: int = 0) -> tuple[Head, int] | No
 
 
 def parse_response(data: bytes) -> tuple[Head, bytes]:
-    """The head and the payload of a whole response held in memory (chunked bodies de-chunked).
+    """The final head and the payload of a whole response held in memory.
 
-    Incomplete if the bytes end before the head or a chunked body does. A body without
-    framing, or with a Content-Length, is everything after the head.
+    Interim answers (``100 Continue``) before it are passed over, a chunked body is
+    de-chunked, any other body is everything after the head. Incomplete if the bytes end
+    before the final head or before the end of a chunked body.
 
     >>> head, body = parse_response(b"HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n"
     ...                             b"2\\r\\nOK\\r\\n0\\r\\n\\r\\n")
     >>> head.status, body
     (200, b'OK')
     """
-    found = parse_head(data, request=False)
-    if found is None:
-        raise Incomplete("no response at all")
-    head, at = found
+    head, at = None, 0
+    while head is None or 100 <= head.status < 200 and head.status != 101:
+        found = parse_head(data, request=False, at=at)
+        if found is None:
+            raise Incomplete("no final answer")
+        head, at = found
     return head, (dechunk(data[at:]) if head.chunked else data[at:])
 
 

@@ -15,7 +15,9 @@ relay in both directions, half-closed with ``shutdown()`` as each side finishes.
 bounded preview (the first few KB of JSON bodies) is copied for display, so a streaming
 body is never taken from the client. A request that is not HTTP gets ``400`` and the
 daemon being gone gets ``502``, both with a JSON ``message`` as the daemon itself would
-send, so the SDK raises an ordinary ``APIError``; the proxy keeps serving.
+send, so the SDK raises an ordinary ``APIError``; the proxy keeps serving. "Gone" means
+gone without a word: an answer the daemon wrote before closing on a body it refused (an
+upload into a missing path, an import with a bad tag) is relayed as the daemon wrote it.
 
 Hooks: ``on_exchange(exchange, event)`` with event ``"request"`` (head read), ``"response"``
 (response head arrived, before it is forwarded) and ``"done"``; ``on_bytes(conn_id,
@@ -40,6 +42,7 @@ from .http import Head, Malformed, body_pieces, read_head
 
 PREVIEW_LIMIT = 4096
 CHUNK = 65536
+DRAIN_IDLE, DRAIN_MAX = 1.0, 10.0  # seconds: the rest of a refused body is read and dropped
 _WATCHED = STREAMING | {"ContainerWait", "unknown"}
 _RDHUP = getattr(select, "POLLRDHUP", 0)  # Linux only; macOS reports a hang-up as POLLHUP/POLLIN
 _RAW_TYPES = ("application/vnd.docker.raw-stream", "application/vnd.docker.multiplexed-stream")
@@ -57,6 +60,10 @@ def streams(operation: str, query: str) -> bool:
 
 class UpstreamGone(ConnectionError):
     """The daemon closed the connection or never answered."""
+
+
+class StoppedReading(UpstreamGone):
+    """Sending to the daemon failed: it closed its end, perhaps after answering."""
 
 
 class _Preview:
@@ -217,25 +224,49 @@ class Connection:
 
     def _relay(self, head: Head, ex: Exchange) -> bool:
         self._ensure_upstream()
-        self._send(self.upstream, head.raw, "request")
-        ex.request_bytes += len(head.raw)
-        preview = _Preview("json" in head.get("content-type"), PREVIEW_LIMIT // 2)
-        if head.has_token("expect", "100-continue"):
-            answer = self._read_response_head()
-            if answer.first[1] == b"100":
-                self._send(self.client, answer.raw, "response")
-                answer = None
-            else:  # a final answer before the body: the client will not send it
-                return self._respond(head, answer, ex) and False
-        else:
-            answer = None
-        ex.request_bytes += self._relay_body(self.cin, self.upstream, head, preview, "request")
-        ex.request_preview = preview.text()
-        while answer is None or answer.first[1] in (b"100", b"102", b"103"):
-            if answer is not None:
-                self._send(self.client, answer.raw, "response")
+        try:
+            early = self._forward_request(head, ex)
+        except StoppedReading:
+            early = self._early_answer()
+            if early is None:  # the daemon went without a word: the client gets our 502
+                raise
+        if early is not None:  # answered before the whole body: the connection ends after it
+            self._respond(head, early, ex)
+            self._drain_client()
+            return False
+        answer = self._read_response_head()
+        while answer.first[1] in (b"100", b"102", b"103"):
+            self._send(self.client, answer.raw, "response")
             answer = self._read_response_head()
         return self._respond(head, answer, ex)
+
+    def _forward_request(self, head: Head, ex: Exchange) -> Head | None:
+        """Send head and body on; the daemon's final answer if it came before the body."""
+        self._send(self.upstream, head.raw, "request")
+        ex.request_bytes += len(head.raw)
+        if head.has_token("expect", "100-continue"):
+            answer = self._read_response_head()
+            if answer.first[1] != b"100":  # the client will not send the body now
+                return answer
+            self._send(self.client, answer.raw, "response")
+        preview = _Preview("json" in head.get("content-type"), PREVIEW_LIMIT // 2)
+        try:
+            ex.request_bytes += self._relay_body(self.cin, self.upstream, head, preview, "request")
+        finally:
+            ex.request_preview = preview.text()
+        return None
+
+    def _early_answer(self) -> Head | None:
+        """The answer the daemon wrote before it closed on a body it did not want, if any.
+
+        The daemon (Go's net/http) answers a request it refuses (a missing path for
+        ``put_archive``, a bad tag or option for an import or build) at once, reads at most
+        256 KiB more of the body and closes: our send fails, and its answer waits unread.
+        """
+        try:
+            return read_head(self.uin, request=False)
+        except (OSError, Malformed):
+            return None
 
     def _respond(self, request: Head, answer: Head, ex: Exchange) -> bool:
         status = int(answer.first[1])
@@ -273,6 +304,21 @@ class Connection:
         ex.response_preview = preview.text()
         self._finish(ex)
         return framed and self._keep_alive(request, answer)
+
+    def _drain_client(self) -> None:
+        """After an early answer, read and drop the rest of the body the client still sends.
+
+        A client blocked writing its body (the docker CLI) would otherwise meet a closed
+        socket and report ``broken pipe`` instead of the answer; the daemon gives it time too.
+        """
+        _shutdown(self.client, socket.SHUT_WR)
+        deadline = time.monotonic() + DRAIN_MAX
+        try:
+            self.client.settimeout(DRAIN_IDLE)
+            while self.cin.read1(CHUNK) and time.monotonic() < deadline:
+                pass
+        except (OSError, ValueError):  # the client closed, or went quiet: either way, done
+            pass
 
     # -- bodies -----------------------------------------------------------------------
 
@@ -353,7 +399,12 @@ class Connection:
         return answer
 
     def _send(self, sock: socket.socket, data: bytes, direction: str) -> None:
-        sock.sendall(data)
+        try:
+            sock.sendall(data)
+        except OSError as err:
+            if sock is not self.upstream:
+                raise
+            raise StoppedReading(getattr(err, "strerror", None) or str(err)) from err
         if self.tap is not None:
             try:
                 self.tap(self.id, direction, data, time.monotonic())

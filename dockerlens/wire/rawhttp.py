@@ -63,26 +63,41 @@ def socket_path(endpoint: str | None = None) -> str:
 
 
 def raw(method: str, path: str, body: dict | bytes | None = None, endpoint: str | None = None,
-        timeout: float = 30.0) -> RawResponse:
+        timeout: float = 30.0, headers: dict[str, str] | None = None) -> RawResponse:
     """Send one HTTP/1.1 request over the UNIX socket and return what came back, byte for byte.
+
+    ``headers`` adds or replaces request fields (``{"Content-Type": "application/x-tar"}``).
 
     >>> raw("GET", "/_ping").body   # doctest: +SKIP
     b'OK'
     """
     data = json.dumps(body).encode() if isinstance(body, dict) else (body or b"")
-    lines = [f"{method} {path} HTTP/1.1", "Host: docker", f"User-Agent: {RAW_AGENT}",
-             "Connection: close"]
+    fields = {"Host": "docker", "User-Agent": RAW_AGENT, "Connection": "close"}
     if data or method in ("POST", "PUT"):
-        lines += ["Content-Type: application/json", f"Content-Length: {len(data)}"]
+        fields |= {"Content-Type": "application/json", "Content-Length": str(len(data))}
+    fields |= headers or {}
+    lines = [f"{method} {path} HTTP/1.1"] + [f"{name}: {value}" for name, value in fields.items()]
     request = ("\r\n".join(lines) + "\r\n\r\n").encode() + data
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(timeout)
         sock.connect(socket_path(endpoint))
-        sock.sendall(request)
-        received = bytearray()
+        try:
+            sock.sendall(request)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the daemon answered and closed before it took the whole body: read its answer
+        received = _receive(sock)
+    return _parse(request, received, method)
+
+
+def _receive(sock: socket.socket) -> bytes:
+    """Every byte until the daemon closes (a reset after its answer ends it too)."""
+    received = bytearray()
+    try:
         while chunk := sock.recv(65536):
             received += chunk
-    return _parse(request, bytes(received), method)
+    except ConnectionResetError:
+        pass
+    return bytes(received)
 
 
 def _parse(request: bytes, received: bytes, method: str) -> RawResponse:

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from dockerlens.wire.http import (Head, Incomplete, Malformed, body_pieces, chunked_end, dechunk,
-                                  parse_head, read_head)
+                                  parse_head, parse_response, read_head)
 
 CHUNKED = b"5\r\n{\"a\":\r\n3;ext=1\r\n 1}\r\n0\r\nX-Trailer: yes\r\n\r\n"
 
@@ -74,3 +74,12 @@ def test_a_content_length_body_is_read_to_its_length_only():
     with pytest.raises(Incomplete):
         list(body_pieces(io.BytesIO(b"short"), head))
     assert list(body_pieces(io.BytesIO(b"NEXT"), Head(b"", [], []))) == []
+
+
+def test_a_whole_response_skips_interim_answers():
+    data = (b"HTTP/1.1 100 Continue\r\n\r\n"
+            b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 2\r\n\r\n{}")
+    head, body = parse_response(data)
+    assert (head.status, body) == (500, b"{}")
+    with pytest.raises(Incomplete):
+        parse_response(b"HTTP/1.1 100 Continue\r\n\r\n")
