@@ -51,7 +51,7 @@ _RAW_TYPES = ("application/vnd.docker.raw-stream", "application/vnd.docker.multi
 def streams(operation: str, query: str) -> bool:
     """True for answers that go on while something happens (follow, stream, events, build)."""
     params = dict(p.partition("=")[::2] for p in query.split("&") if p)
-    if operation == "ContainerLogs":
+    if operation in ("ContainerLogs", "ServiceLogs", "TaskLogs"):
         return params.get("follow", "0").lower() in ("1", "true")
     if operation == "ContainerStats":
         return params.get("stream", "1").lower() not in ("0", "false")
