@@ -1,0 +1,277 @@
+"""Private current engines (Docker Engine 28 both stores, Podman 5), each in its own namespaces.
+
+Why: the course must work on the engines learners have, and this machine's own daemon is
+Debian 12's Engine 20.10. Each private engine runs from the cached sid root
+(`dockerlens.engine.sidroot`) as the root mount of its own mount namespace, in its own
+network namespace, with its own data root, exec root, pid file and socket under
+/run/dockerlens/engines/NAME/. The host's /tmp is bound in, so sockets and bind-mount paths
+read the same inside and out; tests and kernels join the network namespace (`exec`), so a
+port the engine publishes on 127.0.0.1 is reachable from them.
+
+    python -m dockerlens.engine.private up [NAME...]        start (or reuse), print versions
+    python -m dockerlens.engine.private down [NAME...]      stop: no process, mount or netns left
+    python -m dockerlens.engine.private status [NAME...]
+    python -m dockerlens.engine.private exec NAME -- CMD..  CMD in NAME's netns with DOCKER_HOST
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import namespaces as ns
+from . import sidroot, socketping
+
+RUN = Path(os.environ.get("DOCKERLENS_ENGINES_RUN", "/run/dockerlens/engines"))
+DATA = Path(os.environ.get("DOCKERLENS_ENGINES_DATA", "/var/lib/dockerlens/engines"))
+PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+START_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class Engine:
+    """One private engine: its name, family ('docker' or 'podman') and daemon.json."""
+
+    name: str
+    family: str
+    daemon_json: dict = field(default_factory=dict)
+
+    @property
+    def netns(self) -> str:
+        return f"dl-{self.name}"
+
+    @property
+    def run_dir(self) -> Path:
+        return RUN / self.name
+
+    @property
+    def data_dir(self) -> Path:
+        return DATA / self.name
+
+    @property
+    def socket(self) -> Path:
+        return self.run_dir / f"{self.family}.sock"
+
+    @property
+    def docker_host(self) -> str:
+        return f"unix://{self.socket}"
+
+    @property
+    def log(self) -> Path:
+        return self.data_dir / "daemon.log"
+
+    @property
+    def state_file(self) -> Path:
+        return self.run_dir / "state.json"
+
+    def __repr__(self) -> str:
+        return f"<Engine {self.name} ({self.family}) {self.docker_host} netns {self.netns}>"
+
+
+ENGINES = {e.name: e for e in (
+    Engine("docker28", "docker"),
+    Engine("docker28-containerd", "docker", {"features": {"containerd-snapshotter": True}}),
+    Engine("podman5", "podman"),
+)}
+
+
+def engine(name: str) -> Engine:
+    """The private engine called NAME, or a SystemExit naming the known ones."""
+    try:
+        return ENGINES[name]
+    except KeyError:
+        raise SystemExit(f"no private engine {name!r}; known: {', '.join(ENGINES)}") from None
+
+
+def _dockerd(e: Engine) -> list[str]:
+    config = e.data_dir / "daemon.json"
+    config.write_text(json.dumps(e.daemon_json, indent=2) + "\n")
+    return ["dockerd", "--data-root", str(e.data_dir / "docker"), "--exec-root", str(e.run_dir / "exec"),
+            "--pidfile", str(e.run_dir / "dockerd.pid"), "--host", e.docker_host,
+            "--cgroup-parent", f"/{e.name}", "--config-file", str(config)]
+
+
+def _hard(limit: int) -> int:
+    """The current hard limit: buildah raises NOFILE and NPROC to 1048576 by default, which
+    fails ("setrlimit ... Operation not permitted") where CAP_SYS_RESOURCE is missing."""
+    hard = resource.getrlimit(limit)[1]
+    return 1048576 if hard == resource.RLIM_INFINITY else hard
+
+
+def podman_runtime() -> str:
+    """crun on a pure cgroup v2 host; runc elsewhere: crun refuses a hybrid v1/v2 layout
+    ("cgroups in hybrid mode not supported"). DOCKERLENS_PODMAN_RUNTIME overrides."""
+    pure_v2 = Path("/sys/fs/cgroup/cgroup.controllers").exists()
+    return os.environ.get("DOCKERLENS_PODMAN_RUNTIME") or ("crun" if pure_v2 else "runc")
+
+
+def _podman_confs(e: Engine) -> dict[str, str]:
+    """storage.conf and containers.conf of E's own, as the environment that selects them."""
+    nofile, nproc = (_hard(resource.RLIMIT_NOFILE), _hard(resource.RLIMIT_NPROC))
+    storage, containers = e.data_dir / "storage.conf", e.data_dir / "containers.conf"
+    storage.write_text(f'[storage]\ndriver = "overlay"\ngraphroot = "{e.data_dir}/storage"\n'
+                       f'runroot = "{e.run_dir}/storage"\n')
+    containers.write_text(
+        "[containers]\n"
+        f'default_ulimits = ["nofile={nofile}:{nofile}", "nproc={nproc}:{nproc}"]\n'
+        "[network]\n"
+        f'network_config_dir = "{e.data_dir}/networks"\n'
+        "[engine]\n"
+        'cgroup_manager = "cgroupfs"\nevents_logger = "file"\n'
+        f'events_logfile_path = "{e.data_dir}/events.log"\n'
+        f'runtime = "{podman_runtime()}"\n'
+        f'static_dir = "{e.data_dir}/libpod"\ntmp_dir = "{e.run_dir}/libpod"\n'
+        f'volume_path = "{e.data_dir}/volumes"\n')
+    return {"CONTAINERS_CONF": str(containers), "CONTAINERS_STORAGE_CONF": str(storage)}
+
+
+def _program(e: Engine) -> tuple[list[str], dict[str, str]]:
+    env = {"PATH": PATH, "HOME": "/root", "LANG": "C.UTF-8"}
+    if e.family == "podman":
+        env.update(_podman_confs(e))
+        return ["podman", "system", "service", "--time=0", e.docker_host], env
+    return _dockerd(e), env
+
+
+def _state(e: Engine) -> dict:
+    try:
+        return json.loads(e.state_file.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def running(e: Engine) -> bool:
+    """True when E's daemon process is alive and its socket answers /_ping."""
+    pid = _state(e).get("pid")
+    return bool(pid) and ns.alive(pid) and socketping.pings(str(e.socket))
+
+
+def _say(line: str) -> None:
+    print(f"[engines] {line}", file=sys.stderr, flush=True)
+
+
+def up(e: Engine) -> dict:
+    """Start E (or reuse it when it already answers); return its /version document."""
+    if running(e):
+        _say(f"{e.name}: already running (pid {_state(e)['pid']}), reused")
+        return socketping.version(str(e.socket))
+    down(e, quiet=True)
+    root = sidroot.provision()
+    started = time.monotonic()
+    for path in (e.run_dir, e.data_dir):
+        path.mkdir(parents=True, exist_ok=True)
+    program, env = _program(e)
+    ns.ensure_netns(e.netns)
+    script = ns.pivot_script(root, [e.run_dir, e.data_dir, Path("/tmp")], program, env)
+    _say(f"{e.name}: starting {program[0]} in netns {e.netns} (log {e.log})")
+    proc = ns.launch(e.netns, script, e.log)
+    _wait_for_ping(e, proc)
+    e.state_file.write_text(json.dumps({"pid": proc.pid, "mnt": ns.ns_inode(proc.pid, "mnt"),
+                                        "net": ns.ns_inode(proc.pid, "net"), "started": time.time()}))
+    doc = socketping.version(str(e.socket))
+    _say(f"{e.name}: {socketping.describe(doc)} answers on {e.socket} after "
+         f"{time.monotonic() - started:.1f} s")
+    return doc
+
+
+def _wait_for_ping(e: Engine, proc) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if socketping.pings(str(e.socket)):
+            return
+        if proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    tail = "\n".join(e.log.read_text(errors="replace").splitlines()[-20:])
+    down(e, quiet=True)
+    why = f"exited with {proc.returncode}" if proc.poll() is not None else f"no answer in {START_SECONDS} s"
+    raise SystemExit(f"{e.name} did not start ({why}); the end of {e.log}:\n{tail}")
+
+
+def down(e: Engine, quiet: bool = False) -> list[str]:
+    """Stop E: its daemon, every process in its namespaces and cgroups, its netns and cgroups."""
+    state, net = _state(e), _netns_inode(e)
+    if state.get("pid") and ns.alive(state["pid"]):
+        ns.terminate([state["pid"]], grace=30)
+    rest = ns.pids_in(net=net, mnt=state.get("mnt")) + _cgroup_pids(e)
+    killed = ns.terminate(sorted(set(rest)), grace=10) if rest else []
+    ns.delete_netns(e.netns)
+    cgroups = ns.remove_cgroups(e.name) + (ns.remove_cgroups("libpod_parent") if e.family == "podman" else [])
+    for leftover in (e.state_file, e.socket):
+        leftover.unlink(missing_ok=True)
+    left = ns.pids_in(net=net, mnt=state.get("mnt")) if (net or state.get("mnt")) else []
+    notes = ([f"{len(rest)} leftover process(es) stopped"] if rest else []) + \
+            ([f"{len(killed)} killed"] if killed else []) + ([f"still alive: {left}"] if left else [])
+    if not quiet or notes:
+        _say(f"{e.name}: stopped" + (f" ({'; '.join(notes)})" if notes else "")
+             + (f", removed {len(cgroups)} cgroup dir(s)" if cgroups and not quiet else ""))
+    return notes
+
+
+def _netns_inode(e: Engine) -> int | None:
+    try:
+        return os.stat(ns.netns_path(e.netns)).st_ino
+    except OSError:
+        return None
+
+
+def _cgroup_pids(e: Engine) -> list[int]:
+    """Processes in E's cgroups (containers whose shim already died keep running otherwise)."""
+    names = [e.name] + (["libpod_parent"] if e.family == "podman" else [])
+    pids = set()
+    for name in names:
+        for procs in Path("/sys/fs/cgroup").glob(f"*/{name}/**/cgroup.procs"):
+            try:
+                pids.update(int(p) for p in procs.read_text().split())
+            except (OSError, ValueError):
+                pass
+    return sorted(pids)
+
+
+def status(e: Engine) -> str:
+    """One line: running with version, or stopped."""
+    if not running(e):
+        return f"{e.name:22} stopped"
+    doc = socketping.version(str(e.socket))
+    return f"{e.name:22} {socketping.describe(doc):34} {e.docker_host} (netns {e.netns}, pid {_state(e)['pid']})"
+
+
+def exec_in(e: Engine, command: list[str]) -> None:
+    """Replace this process by COMMAND in E's network namespace, DOCKER_HOST set to E's socket."""
+    if not command:
+        raise SystemExit("exec needs a command after --")
+    os.execvp("nsenter", [*ns.enter_net(e.netns), "env", f"DOCKER_HOST={e.docker_host}", *command])
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if os.geteuid() != 0:
+        print("private engines need root (namespaces, mounts): run with sudo", file=sys.stderr)
+        return 1
+    if argv[:1] == ["exec"]:
+        if len(argv) < 2:
+            raise SystemExit("usage: python -m dockerlens.engine.private exec NAME -- CMD...")
+        rest = argv[2:]
+        exec_in(engine(argv[1]), rest[1:] if rest[:1] == ["--"] else rest)
+    parser = argparse.ArgumentParser(prog="python -m dockerlens.engine.private",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("action", choices=["up", "down", "status"])
+    parser.add_argument("names", nargs="*", help=f"engines (default all: {' '.join(ENGINES)})")
+    args = parser.parse_args(argv)
+    for e in [engine(n) for n in args.names] or list(ENGINES.values()):
+        if args.action == "up":
+            print(f"{e.name:22} {socketping.describe(up(e)):34} {e.docker_host}", flush=True)
+        elif args.action == "down":
+            down(e)
+        else:
+            print(status(e))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
