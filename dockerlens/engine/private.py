@@ -21,7 +21,7 @@ import os
 import resource
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import namespaces as ns
@@ -31,6 +31,10 @@ RUN = Path(os.environ.get("DOCKERLENS_ENGINES_RUN", "/run/dockerlens/engines"))
 DATA = Path(os.environ.get("DOCKERLENS_ENGINES_DATA", "/var/lib/dockerlens/engines"))
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 START_SECONDS = 120
+
+
+class EngineNotStarted(RuntimeError):
+    """A private engine did not answer /_ping; the message ends with its log."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,16 @@ def engine(name: str) -> Engine:
         return ENGINES[name]
     except KeyError:
         raise SystemExit(f"no private engine {name!r}; known: {', '.join(ENGINES)}") from None
+
+
+def under_test() -> Engine | None:
+    """The private engine the tests run against (DOCKERLENS_ENGINE, set by the matrix), or None."""
+    return ENGINES.get(os.environ.get("DOCKERLENS_ENGINE", ""))
+
+
+def sibling(e: Engine, name: str) -> Engine:
+    """Another private engine like E (same family and configuration) under its own NAME."""
+    return replace(e, name=name)
 
 
 def _dockerd(e: Engine) -> list[str]:
@@ -190,7 +204,7 @@ def _wait_for_ping(e: Engine, proc) -> None:
     tail = "\n".join(e.log.read_text(errors="replace").splitlines()[-20:])
     down(e, quiet=True)
     why = f"exited with {proc.returncode}" if proc.poll() is not None else f"no answer in {START_SECONDS} s"
-    raise SystemExit(f"{e.name} did not start ({why}); the end of {e.log}:\n{tail}")
+    raise EngineNotStarted(f"{e.name} did not start ({why}); the end of {e.log}:\n{tail}")
 
 
 def down(e: Engine, quiet: bool = False) -> list[str]:
@@ -265,7 +279,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     for e in [engine(n) for n in args.names] or list(ENGINES.values()):
         if args.action == "up":
-            print(f"{e.name:22} {socketping.describe(up(e)):34} {e.docker_host}", flush=True)
+            try:
+                print(f"{e.name:22} {socketping.describe(up(e)):34} {e.docker_host}", flush=True)
+            except EngineNotStarted as exc:
+                print(exc, file=sys.stderr)
+                return 1
         elif args.action == "down":
             down(e)
         else:
