@@ -62,9 +62,13 @@ def prefix(name: str) -> list[str]:
     return ["nsenter", f"--net=/run/netns/{e.netns}", "--", "env", f"DOCKER_HOST={e.docker_host}"]
 
 
-def learner_for(name: str) -> str:
-    """A learner name per engine, so runs on different engines never share objects."""
-    base = os.environ.get("DOCKERLENS_LEARNER", "matrix")
+def learner_for(name: str, base: str | None = None) -> str:
+    """A learner name per engine, so runs on different engines never share objects.
+
+    >>> learner_for("docker28-containerd", base="ci")
+    'ci-docker28-ctd'
+    """
+    base = base or os.environ.get("DOCKERLENS_LEARNER", "matrix")
     return f"{base}-{name.replace('-containerd', '-ctd')}"
 
 

@@ -51,7 +51,13 @@ def version(path: str) -> dict:
 
 
 def describe(doc: dict) -> str:
-    """One line: product, version, API version, e.g. 'Docker Engine 28.5.2 (API 1.51)'."""
+    """One line: product, version, API version.
+
+    >>> describe({"Version": "5.8.6", "ApiVersion": "1.44", "Components": [{"Name": "Podman Engine"}]})
+    'Podman 5.8.6 (API 1.44)'
+    >>> describe({"Version": "28.5.2", "ApiVersion": "1.51", "Components": [{"Name": "Engine"}]})
+    'Docker Engine 28.5.2 (API 1.51)'
+    """
     names = [c.get("Name", "") for c in doc.get("Components") or []]
     product = "Podman" if any("Podman" in n for n in names) else "Docker Engine"
     return f"{product} {doc.get('Version', '?')} (API {doc.get('ApiVersion', '?')})"
