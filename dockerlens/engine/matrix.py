@@ -74,18 +74,23 @@ def learner_for(name: str, base: str | None = None) -> str:
 
 def prepare(name: str) -> str:
     """Start engine NAME when private, build the course images into it; return its version line."""
+    started = time.monotonic()
     if name != "host":
         private.up(private.engine(name))
+    up = time.monotonic()
     env = {**os.environ, "DOCKERLENS_LEARNER": learner_for(name)}
     subprocess.run([*prefix(name), sys.executable, "-m", "dockerlens", "images"], check=True, cwd=ROOT, env=env)
-    return socketping.describe(socketping.version(socket_of(name)))
+    doc = socketping.version(socket_of(name))
+    return (f"{socketping.describe(doc):36} up in {up - started:4.1f} s, "
+            f"images in {time.monotonic() - up:4.1f} s, {socket_of(name)}")
 
 
 def run_tier(name: str, tier: str, extra: list[str]) -> TierRun:
     """Run pytest on TIER against engine NAME, streaming its output and keeping a log."""
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"{name}-{tier}.log"
-    env = {**os.environ, "DOCKERLENS_LEARNER": learner_for(name), "DOCKERLENS_ENGINE": name}
+    env = {**os.environ, "DOCKERLENS_LEARNER": learner_for(name), "DOCKERLENS_ENGINE": name,
+           "PYTHONUNBUFFERED": "1"}  # progress streams as it happens, not at the end
     cmd = [*prefix(name), sys.executable, "-m", "pytest", TIERS[tier], "-p", "no:cacheprovider", *extra]
     _say(f"{name} / {tier}: {' '.join(cmd[-4 - len(extra):])} (log {log})")
     started, counts, failures = time.monotonic(), "no closing line", []
