@@ -24,7 +24,8 @@ from . import private, socketping
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_ENGINES = ("host", *private.ENGINES)
-TIERS = {"integration": "tests/integration", "notebooks": "tests/notebooks", "labs": "tests/labs"}
+TIERS = {"integration": "tests/integration", "notebooks": "tests/notebooks", "labs": "tests/labs",
+         "unit": "tests/unit", "replay": "tests/replay"}
 DEFAULT_TIERS = ("integration", "notebooks", "labs")
 HOST_SOCKET = "/var/run/docker.sock"
 LOGS = Path(os.environ.get("DOCKERLENS_MATRIX_LOGS", "/tmp/dockerlens-matrix"))
