@@ -135,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         raise SystemExit(f"unknown engine or tier: {' '.join(unknown)} "
                          f"(engines: {' '.join(DEFAULT_ENGINES)}; tiers: {' '.join(TIERS)})")
+    if os.geteuid() != 0 and set(engines) - {"host"}:
+        raise SystemExit("private engines need root (namespaces, mounts, debootstrap): "
+                         "run as root, or ENGINES=host")
     started = [e for e in engines if e != "host" and not private.running(private.engine(e))]
     versions, runs = {}, []
     try:

@@ -259,6 +259,8 @@ def exec_in(e: Engine, command: list[str]) -> None:
     """Replace this process by COMMAND in E's network namespace, DOCKER_HOST set to E's socket."""
     if not command:
         raise SystemExit("exec needs a command after --")
+    if not running(e):
+        raise SystemExit(f"{e.name} is not running: python -m dockerlens.engine.private up {e.name}")
     os.execvp("nsenter", [*ns.enter_net(e.netns), "env", f"DOCKER_HOST={e.docker_host}", *command])
 
 
