@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field, replace
@@ -216,9 +217,9 @@ def down(e: Engine, quiet: bool = False) -> list[str]:
     killed = ns.terminate(sorted(set(rest)), grace=10) if rest else []
     ns.delete_netns(e.netns)
     cgroups = ns.remove_cgroups(e.name) + (ns.remove_cgroups("libpod_parent") if e.family == "podman" else [])
-    for leftover in (e.state_file, e.socket):
-        leftover.unlink(missing_ok=True)
     left = ns.pids_in(net=net, mnt=state.get("mnt")) if (net or state.get("mnt")) else []
+    if not left:  # the run dir is runtime state only (socket, exec root, pid file): none of it survives
+        shutil.rmtree(e.run_dir, ignore_errors=True)
     notes = ([f"{len(rest)} leftover process(es) stopped"] if rest else []) + \
             ([f"{len(killed)} killed"] if killed else []) + ([f"still alive: {left}"] if left else [])
     if not quiet or notes:
