@@ -114,16 +114,17 @@ def _signal(pid: int, sig: int) -> None:
         pass
 
 
-def remove_cgroups(name: str) -> list[str]:
-    """Remove the empty cgroup directories NAME left under each hierarchy (deepest first)."""
+def remove_cgroups(relative: list[str]) -> list[str]:
+    """Remove the empty cgroup directories at each RELATIVE path under every hierarchy."""
     removed, base = [], Path("/sys/fs/cgroup")
-    for top in [base / name, *base.glob(f"*/{name}")]:
-        if not top.is_dir():
-            continue
-        for sub in sorted((p for p in top.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
-            _rmdir(sub)
-        if _rmdir(top):
-            removed.append(str(top))
+    for rel in relative:
+        for top in [base / rel, *base.glob(f"*/{rel}")]:
+            if not top.is_dir():
+                continue
+            for sub in sorted((p for p in top.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+                _rmdir(sub)
+            if _rmdir(top):
+                removed.append(str(top))
     return removed
 
 

@@ -30,6 +30,7 @@ from . import sidroot, socketping
 
 RUN = Path(os.environ.get("DOCKERLENS_ENGINES_RUN", "/run/dockerlens/engines"))
 DATA = Path(os.environ.get("DOCKERLENS_ENGINES_DATA", "/var/lib/dockerlens/engines"))
+INSTANCE = os.environ.get("DOCKERLENS_ENGINES_INSTANCE", "")  # e.g. "ci": ci-docker28, apart from others'
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 START_SECONDS = 120
 
@@ -47,16 +48,22 @@ class Engine:
     daemon_json: dict = field(default_factory=dict)
 
     @property
+    def instance(self) -> str:
+        """NAME, or INSTANCE-NAME: the name of its dirs and cgroup, so two users of one machine
+        (say, CI and a developer) can each run their own docker28."""
+        return f"{INSTANCE}-{self.name}" if INSTANCE else self.name
+
+    @property
     def netns(self) -> str:
-        return f"dl-{self.name}"
+        return f"dl-{self.instance}"
 
     @property
     def run_dir(self) -> Path:
-        return RUN / self.name
+        return RUN / self.instance
 
     @property
     def data_dir(self) -> Path:
-        return DATA / self.name
+        return DATA / self.instance
 
     @property
     def socket(self) -> Path:
@@ -108,7 +115,7 @@ def _dockerd(e: Engine) -> list[str]:
     config.write_text(json.dumps(e.daemon_json, indent=2) + "\n")
     return ["dockerd", "--data-root", str(e.data_dir / "docker"), "--exec-root", str(e.run_dir / "exec"),
             "--pidfile", str(e.run_dir / "dockerd.pid"), "--host", e.docker_host,
-            "--cgroup-parent", f"/{e.name}", "--config-file", str(config)]
+            "--cgroup-parent", f"/{e.instance}", "--config-file", str(config)]
 
 
 def _hard(limit: int) -> int:
@@ -216,7 +223,7 @@ def down(e: Engine, quiet: bool = False) -> list[str]:
     rest = ns.pids_in(net=net, mnt=state.get("mnt")) + _cgroup_pids(e)
     killed = ns.terminate(sorted(set(rest)), grace=10) if rest else []
     ns.delete_netns(e.netns)
-    cgroups = ns.remove_cgroups(e.name) + (ns.remove_cgroups("libpod_parent") if e.family == "podman" else [])
+    cgroups = ns.remove_cgroups(_cgroup_dirs(e))
     left = ns.pids_in(net=net, mnt=state.get("mnt")) if (net or state.get("mnt")) else []
     if not left:  # the run dir is runtime state only (socket, exec root, pid file): none of it survives
         shutil.rmtree(e.run_dir, ignore_errors=True)
@@ -235,12 +242,21 @@ def _netns_inode(e: Engine) -> int | None:
         return None
 
 
+def _cgroup_dirs(e: Engine) -> list[str]:
+    """E's cgroups, relative to each hierarchy: Docker's parent is /INSTANCE; Podman's cgroupfs
+    parent is always /libpod_parent, shared by every Podman, so only E's containers' cgroups."""
+    if e.family == "docker":
+        return [e.instance]
+    containers = e.data_dir / "storage" / "overlay-containers"
+    ids = [p.name for p in containers.iterdir() if p.is_dir()] if containers.is_dir() else []
+    return [f"libpod_parent/libpod-{cid}" for cid in ids]  # conmon: found by its mount namespace
+
+
 def _cgroup_pids(e: Engine) -> list[int]:
     """Processes in E's cgroups (containers whose shim already died keep running otherwise)."""
-    names = [e.name] + (["libpod_parent"] if e.family == "podman" else [])
     pids = set()
-    for name in names:
-        for procs in Path("/sys/fs/cgroup").glob(f"*/{name}/**/cgroup.procs"):
+    for rel in _cgroup_dirs(e):
+        for procs in Path("/sys/fs/cgroup").glob(f"*/{rel}/**/cgroup.procs"):
             try:
                 pids.update(int(p) for p in procs.read_text().split())
             except (OSError, ValueError):

@@ -68,6 +68,19 @@ def test_a_sibling_is_configured_alike_under_its_own_name():
     assert e.netns == "dl-fault-x" and e.run_dir.name == "fault-x"
 
 
+def test_an_instance_name_keeps_two_users_engines_apart(monkeypatch):
+    monkeypatch.setattr(private, "INSTANCE", "ci")
+    e = private.ENGINES["podman5"]
+    assert (e.instance, e.netns, e.run_dir.name, e.data_dir.name) == ("ci-podman5", "dl-ci-podman5",) + ("ci-podman5",) * 2
+    assert private._cgroup_dirs(private.ENGINES["docker28"]) == ["ci-docker28"]
+
+
+def test_podman_cgroups_are_only_its_own_containers(engine_dirs):
+    e = private.ENGINES["podman5"]
+    (e.data_dir / "storage" / "overlay-containers" / "abc123").mkdir(parents=True)
+    assert private._cgroup_dirs(e) == ["libpod_parent/libpod-abc123"]
+
+
 def test_the_engine_under_test_comes_from_the_matrix(monkeypatch):
     monkeypatch.setenv("DOCKERLENS_ENGINE", "podman5")
     assert private.under_test() is private.ENGINES["podman5"]
