@@ -120,7 +120,21 @@ def summary(versions: dict[str, str], runs: list[TierRun]) -> str:
         lines.append(f"{run.engine} / {run.tier}:")
         lines += [f"  {f}" for f in run.failures] or [f"  pytest exited {run.code}"]
     lines.append("all engines passed" if not failed else f"{len(failed)} tier run(s) failed")
+    lines.append(totals(runs))
     return "\n".join(lines)
+
+
+def totals(runs: list[TierRun]) -> str:
+    """The closing line over every tier run, in pytest's words (errors count as failures).
+
+    >>> totals([TierRun("a", "labs", 1, 1.0, "2 failed, 9 passed, 1 error"), TierRun("b", "labs", 0, 1.0, "4 passed")])
+    'matrix: 13 passed, 3 failed'
+    """
+    def count(word: str) -> int:
+        return sum(int(n) for r in runs for n in re.findall(rf"(\d+) {word}", r.counts))
+    skipped = count("skipped")
+    return (f"matrix: {count('passed')} passed, {count('failed') + count('errors?')} failed"
+            + (f", {skipped} skipped" if skipped else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
