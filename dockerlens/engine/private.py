@@ -18,20 +18,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import sys
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import daemons, sidroot, socketping
 from . import namespaces as ns
-from . import sidroot, socketping
 
 RUN = Path(os.environ.get("DOCKERLENS_ENGINES_RUN", "/run/dockerlens/engines"))
 DATA = Path(os.environ.get("DOCKERLENS_ENGINES_DATA", "/var/lib/dockerlens/engines"))
 INSTANCE = os.environ.get("DOCKERLENS_ENGINES_INSTANCE", "")  # e.g. "ci": ci-docker28, apart from others'
-PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 START_SECONDS = 120
 
 
@@ -110,56 +108,6 @@ def sibling(e: Engine, name: str) -> Engine:
     return replace(e, name=name)
 
 
-def _dockerd(e: Engine) -> list[str]:
-    config = e.data_dir / "daemon.json"
-    config.write_text(json.dumps(e.daemon_json, indent=2) + "\n")
-    return ["dockerd", "--data-root", str(e.data_dir / "docker"), "--exec-root", str(e.run_dir / "exec"),
-            "--pidfile", str(e.run_dir / "dockerd.pid"), "--host", e.docker_host,
-            "--cgroup-parent", f"/{e.instance}", "--config-file", str(config)]
-
-
-def _hard(limit: int) -> int:
-    """The current hard limit: buildah raises NOFILE and NPROC to 1048576 by default, which
-    fails ("setrlimit ... Operation not permitted") where CAP_SYS_RESOURCE is missing."""
-    hard = resource.getrlimit(limit)[1]
-    return 1048576 if hard == resource.RLIM_INFINITY else hard
-
-
-def podman_runtime() -> str:
-    """crun on a pure cgroup v2 host; runc elsewhere: crun refuses a hybrid v1/v2 layout
-    ("cgroups in hybrid mode not supported"). DOCKERLENS_PODMAN_RUNTIME overrides."""
-    pure_v2 = Path("/sys/fs/cgroup/cgroup.controllers").exists()
-    return os.environ.get("DOCKERLENS_PODMAN_RUNTIME") or ("crun" if pure_v2 else "runc")
-
-
-def _podman_confs(e: Engine) -> dict[str, str]:
-    """storage.conf and containers.conf of E's own, as the environment that selects them."""
-    nofile, nproc = (_hard(resource.RLIMIT_NOFILE), _hard(resource.RLIMIT_NPROC))
-    storage, containers = e.data_dir / "storage.conf", e.data_dir / "containers.conf"
-    storage.write_text(f'[storage]\ndriver = "overlay"\ngraphroot = "{e.data_dir}/storage"\n'
-                       f'runroot = "{e.run_dir}/storage"\n')
-    containers.write_text(
-        "[containers]\n"
-        f'default_ulimits = ["nofile={nofile}:{nofile}", "nproc={nproc}:{nproc}"]\n'
-        "[network]\n"
-        f'network_config_dir = "{e.data_dir}/networks"\n'
-        "[engine]\n"
-        'cgroup_manager = "cgroupfs"\nevents_logger = "file"\n'
-        f'events_logfile_path = "{e.data_dir}/events.log"\n'
-        f'runtime = "{podman_runtime()}"\n'
-        f'static_dir = "{e.data_dir}/libpod"\ntmp_dir = "{e.run_dir}/libpod"\n'
-        f'volume_path = "{e.data_dir}/volumes"\n')
-    return {"CONTAINERS_CONF": str(containers), "CONTAINERS_STORAGE_CONF": str(storage)}
-
-
-def _program(e: Engine) -> tuple[list[str], dict[str, str]]:
-    env = {"PATH": PATH, "HOME": "/root", "LANG": "C.UTF-8"}
-    if e.family == "podman":
-        env.update(_podman_confs(e))
-        return ["podman", "system", "service", "--time=0", e.docker_host], env
-    return _dockerd(e), env
-
-
 def _state(e: Engine) -> dict:
     try:
         return json.loads(e.state_file.read_text())
@@ -187,7 +135,7 @@ def up(e: Engine) -> dict:
     started = time.monotonic()
     for path in (e.run_dir, e.data_dir):
         path.mkdir(parents=True, exist_ok=True)
-    program, env = _program(e)
+    program, env = daemons.program(e)
     ns.ensure_netns(e.netns)
     script = ns.pivot_script(root, [e.run_dir, e.data_dir, Path("/tmp")], program, env)
     _say(f"{e.name}: starting {program[0]} in netns {e.netns} (log {e.log})")

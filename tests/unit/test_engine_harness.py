@@ -6,7 +6,7 @@ import resource
 
 import pytest
 
-from dockerlens.engine import matrix, namespaces, private
+from dockerlens.engine import daemons, matrix, namespaces, private
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_the_root_is_pivoted_after_run_is_fresh_and_the_binds_are_in():
 def test_dockerd_gets_its_own_roots_and_cgroup_parent(engine_dirs):
     e = private.ENGINES["docker28-containerd"]
     e.data_dir.mkdir(parents=True)
-    program, _ = private._program(e)
+    program, _ = daemons.program(e)
     args = dict(zip(program[1::2], program[2::2]))
     assert args["--data-root"].startswith(str(e.data_dir))
     assert args["--exec-root"].startswith(str(e.run_dir))
@@ -52,7 +52,7 @@ def test_dockerd_gets_its_own_roots_and_cgroup_parent(engine_dirs):
 def test_podman_gets_its_own_storage_and_limits_it_may_set(engine_dirs):
     e = private.ENGINES["podman5"]
     e.data_dir.mkdir(parents=True)
-    program, env = private._program(e)
+    program, env = daemons.program(e)
     assert program == ["podman", "system", "service", "--time=0", e.docker_host]
     conf = (e.data_dir / "containers.conf").read_text()
     nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
