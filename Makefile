@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 		{ echo "python3 cannot create a venv: install python3-venv (sudo apt-get install python3-venv)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,classroom]'
 	@touch $(STAMP)
 
 doctor images reset: $(STAMP)

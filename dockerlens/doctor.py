@@ -8,6 +8,7 @@ import subprocess
 from dataclasses import dataclass, field
 from importlib import metadata
 
+from .classroom.rootless import PRIVATE, daemon_history, is_rootless
 from .render import left_aligned
 
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -97,10 +98,9 @@ def _daemon_rows() -> list[Row]:
         endpoint, source = find_endpoint()
         client = connect(endpoint)
     except DaemonUnavailable as err:
-        return [Row("daemon", FAIL, "none answered", str(err).replace("\n", " "))]
+        return [Row("daemon", FAIL, "none answered", str(err).replace("\n", " "))] + [
+            Row(*found) for found in daemon_history()]
     info, version = client.info(), client.version()
-    security = info.get("SecurityOptions") or []
-    rootless = any("rootless" in s for s in security)
     rows = [
         Row("daemon", OK, f"{endpoint} ({source})"),
         Row("Docker Engine", OK, version.get("Version", "?")),
@@ -108,8 +108,9 @@ def _daemon_rows() -> list[Row]:
                                 f"{version.get('ApiVersion')}, min {version.get('MinAPIVersion')})"),
         Row("OS/arch", OK, f"{info.get('OperatingSystem')} {version.get('Os')}/{version.get('Arch')}"),
         Row("storage driver", OK, info.get("Driver", "?")),
-        Row("rootless", OK, "yes" if rootless else "no"),
+        Row("rootless", OK, f"yes: {PRIVATE}" if is_rootless(info) else "no"),
     ]
+    rows += [Row(*found) for found in daemon_history()]
     expected = images.expected_hashes()
     for name in images.ORDER:
         wanted = expected.get(name)

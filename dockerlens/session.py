@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 
 from . import replay, scope, wiretap
+from .classroom.rootless import PRIVATE, is_rootless
 from .connect import DaemonUnavailable, connect, find_endpoint
 
 _session: dict = {}
@@ -22,10 +23,12 @@ class SetupLine:
     learner: str
     banner: str = ""  # replay mode: what was recorded, when, and that nothing is running
     wiretap: bool = False  # every request goes through the wiretap proxy (dockerlens.wiretap)
+    rootless: bool = False  # the daemon runs as the learner (a classroom's private daemon)
 
     def __repr__(self) -> str:
         return (f"dockerlens {self.mode.upper()} · lesson {self.lesson} · daemon {self.endpoint} · "
                 f"Docker Engine {self.engine} · API {self.api} · learner {self.learner}"
+                + (f" · {PRIVATE}" if self.rootless else "")
                 + (" · wiretap on" if self.wiretap else "") + (f"\n{self.banner}" if self.banner else ""))
 
     def _repr_html_(self) -> str:
@@ -35,6 +38,7 @@ class SetupLine:
                 f' · daemon <code>{html.escape(self.endpoint)}</code>'
                 f' · Docker Engine {html.escape(self.engine)} · API {html.escape(self.api)}'
                 f' · learner <b>{html.escape(self.learner)}</b>'
+                + (f' · <b>{PRIVATE}</b>' if self.rootless else '')
                 + (' · wiretap on' if self.wiretap else '')
                 + (f'<br><b style="color:{colour}">{html.escape(self.banner)}</b>' if self.banner
                    else '') + '</div>')
@@ -52,7 +56,8 @@ def setup(lesson: str, show: bool = True):
     version = client.version()
     line = SetupLine("replay" if replay.active() else "live", str(lesson), endpoint,
                      version.get("Version", "?"), client.api.api_version, scope.learner(),
-                     replay.banner() or "", url != endpoint)
+                     replay.banner() or "", url != endpoint,
+                     not replay.active() and _rootless(endpoint, client.api.api_version))
     _session.update(client=client, line=line)
     if show:
         _display(line)
@@ -71,6 +76,19 @@ def _endpoint(lesson: str) -> str:
             raise
         return replay.start(lesson)
     return endpoint
+
+
+def _rootless(endpoint: str, api_version: str) -> bool:
+    """Ask the daemon itself (not through the wiretap) whether it is rootless."""
+    import docker
+    direct = docker.DockerClient(base_url=endpoint, version=api_version)
+    direct.api.headers["User-Agent"] = f"{wiretap.INTERNAL_AGENT} (setup line)"
+    try:
+        return is_rootless(direct.info())
+    except Exception:  # the line is informative: a daemon that will not say is not rootless
+        return False
+    finally:
+        direct.close()
 
 
 def client():

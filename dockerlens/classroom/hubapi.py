@@ -1,0 +1,50 @@
+"""The hub's REST API as the classroom CLI's own service token sees it (users, servers)."""
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+
+from .config import ClassConfig
+from .hubconfig import cli_token
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def call(cfg: ClassConfig, method: str, path: str, timeout: float = 10):
+    """One hub API request; the decoded JSON answer (None when empty)."""
+    request = urllib.request.Request(f"{cfg.url}/hub/api{path}", method=method,
+                                     headers={"Authorization": f"token {cli_token()}"})
+    with _OPENER.open(request, timeout=timeout) as answer:
+        body = answer.read()
+    return json.loads(body) if body else None
+
+
+def users(cfg: ClassConfig) -> dict[str, dict]:
+    """Every hub user by name, with their servers."""
+    return {u["name"]: u for u in call(cfg, "GET", "/users")}
+
+
+def start_server(cfg: ClassConfig, user: str, seconds: float = 240) -> str:
+    """Start USER's server (as if they had logged in) and wait until it is ready; return its URL path."""
+    try:
+        call(cfg, "POST", f"/users/{user}/server", timeout=30)
+    except urllib.error.HTTPError as err:
+        if err.code != 400:  # 400: already running
+            raise
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        server = call(cfg, "GET", f"/users/{user}").get("servers", {}).get("")
+        if server and server.get("ready"):
+            return server["url"]
+        time.sleep(0.5)
+    raise TimeoutError(f"{user}'s server was not ready within {seconds:.0f} s")
+
+
+def stop_server(cfg: ClassConfig, user: str) -> None:
+    try:
+        call(cfg, "DELETE", f"/users/{user}/server", timeout=60)
+    except urllib.error.HTTPError as err:
+        if err.code not in (204, 400, 404):
+            raise
