@@ -30,7 +30,7 @@ def free_subid_start(taken: list[tuple[int, int]]) -> int:
     """The first 65536-aligned start above SUBID_FLOOR that overlaps no (start, count) range.
 
     >>> free_subid_start([(100000, 65536), (1000000, 65536)])
-    1048576
+    1114112
     """
     end = max([SUBID_FLOOR] + [s + n for s, n in taken])
     return -(-end // SUBID_COUNT) * SUBID_COUNT

@@ -48,3 +48,19 @@ def stop_server(cfg: ClassConfig, user: str) -> None:
     except urllib.error.HTTPError as err:
         if err.code not in (204, 400, 404):
             raise
+
+
+def server_pid(cfg: ClassConfig, user: str) -> int | None:
+    """The pid of USER's running JupyterLab (LocalProcessSpawner's saved state)."""
+    server = call(cfg, "GET", f"/users/{user}").get("servers", {}).get("") or {}
+    return (server.get("state") or {}).get("pid")
+
+
+def new_token(cfg: ClassConfig, user: str, scopes: list[str], note: str = "dockerlens classroom") -> str:
+    """A fresh API token of USER limited to SCOPES (those USER holds), expiring in an hour."""
+    body = json.dumps({"scopes": scopes, "note": note, "expires_in": 3600}).encode()
+    request = urllib.request.Request(f"{cfg.url}/hub/api/users/{user}/tokens", data=body, method="POST",
+                                     headers={"Authorization": f"token {cli_token()}",
+                                              "Content-Type": "application/json"})
+    with _OPENER.open(request, timeout=10) as answer:
+        return json.loads(answer.read())["token"]

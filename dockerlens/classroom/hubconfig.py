@@ -48,7 +48,8 @@ def configure(c, cfg: ClassConfig | None = None) -> None:
         {"name": "board-viewer", "groups": [INSTRUCTORS], "scopes": [BOARD_SCOPE, ACCESS_BOARD]},
         {"name": "board-reporter", "groups": [LEARNERS, INSTRUCTORS], "scopes": [ACCESS_BOARD]},
         {"name": "classroom-cli", "services": [CLI_SERVICE],
-         "scopes": ["list:users", "read:users", "read:servers", "admin:servers"]},
+         "scopes": ["list:users", "read:users", "read:servers", "admin:servers", "admin:server_state",
+                    "tokens"]},
     ]
     hub.services = [board_service(cfg), {"name": CLI_SERVICE, "api_token": cli_token()}]
     _spawner(c, cfg)
