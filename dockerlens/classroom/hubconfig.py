@@ -51,8 +51,19 @@ def configure(c, cfg: ClassConfig | None = None) -> None:
          "scopes": ["list:users", "read:users", "read:servers", "admin:servers", "admin:server_state",
                     "tokens"]},
     ]
+    hub.default_url = _landing(cfg)
     hub.services = [board_service(cfg), {"name": CLI_SERVICE, "api_token": cli_token()}]
     _spawner(c, cfg)
+
+
+def _landing(cfg: ClassConfig):
+    """After login: the instructor lands on the board, a learner on their own JupyterLab."""
+    def landing(handler) -> str:
+        user = handler.current_user
+        if user is not None and user.name == cfg.instructor:
+            return f"/services/{BOARD}/"
+        return f"/hub/user/{user.name}/" if user is not None else "/hub/login"
+    return landing
 
 
 def board_service(cfg: ClassConfig) -> dict:
@@ -60,6 +71,7 @@ def board_service(cfg: ClassConfig) -> dict:
     return {"name": BOARD, "url": f"http://127.0.0.1:{cfg.board_port}",
             "command": [cfg.python, "-m", "dockerlens.classroom.board"],
             "oauth_client_allowed_scopes": [BOARD_SCOPE],
+            "oauth_no_confirm": True,  # our own service: no "authorize access?" page for the instructor
             "environment": {"DOCKERLENS_BOARD_STATE": str(STATE / "board.json"),
                             "DOCKERLENS_BOARD_LEARNERS": ",".join(cfg.learner_names)}}
 

@@ -32,7 +32,7 @@ class _InstructorOnly(_Base):
 class PageHandler(_InstructorOnly):
     @web.authenticated
     def get(self):
-        self.write(page())
+        self.write(page(self.xsrf_token.decode()))
 
 
 class GridHandler(_InstructorOnly):

@@ -1,6 +1,8 @@
 """The board's one page: a grid that polls the service every second and a panel for one cell."""
 from __future__ import annotations
 
+import html
+
 POLL_MS = 1000
 
 PAGE = """<!doctype html>
@@ -24,6 +26,7 @@ PAGE = """<!doctype html>
 <div id="detail"></div>
 <script>
 const base = window.location.pathname.replace(/[^/]*$/, "");
+const asked = {credentials: "same-origin", headers: {"X-XSRFToken": "XSRF_TOKEN"}};  // the hub's rule for fetch()
 const esc = s => String(s ?? "").replace(/[&<>"]/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c]));
 const mmss = s => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 function cellHtml(who, key, c) {
@@ -35,7 +38,7 @@ function cellHtml(who, key, c) {
 }
 async function refresh() {
   try {
-    const grid = await (await fetch(base + "api/grid", {credentials: "same-origin"})).json();
+    const grid = await (await fetch(base + "api/grid", asked)).json();
     document.querySelector("#grid thead").innerHTML = "<tr><th>learner</th>" +
       grid.tasks.map(t => `<th title="${esc(t.title)}">${t.key}</th>`).join("") + "</tr>";
     document.querySelector("#grid tbody").innerHTML = grid.rows.map(r =>
@@ -51,7 +54,7 @@ document.getElementById("grid").addEventListener("click", async ev => {
   const td = ev.target.closest("td.cell");
   if (!td || !td.dataset.state) return;
   const q = new URLSearchParams({learner: td.dataset.learner, task: td.dataset.task});
-  const d = await (await fetch(base + "api/cell?" + q, {credentials: "same-origin"})).json();
+  const d = await (await fetch(base + "api/cell?" + q, asked)).json();
   const rows = d.exchanges.map(e => `<tr><td>${e.seq}</td><td>${esc(e.client)}</td><td>${esc(e.method)}</td>` +
     `<td><code>${esc(e.target)}</code></td><td>${e.status ?? ""}</td><td>${esc(e.operation)}</td><td>${esc(e.message)}</td></tr>`).join("");
   const box = document.getElementById("detail");
@@ -68,8 +71,10 @@ setInterval(refresh, POLL_MS);
 """
 
 
-def page() -> str:
-    """The board's HTML, with the stuck rule spelled out from the store's constants."""
+def page(xsrf_token: str) -> str:
+    """The board's HTML: the stuck rule spelled out from the store's constants, and the XSRF
+    token JupyterHub requires of a cookie-authenticated fetch() (not of a page navigation)."""
     from .store import STUCK_FAILURES, STUCK_SECONDS
-    return (PAGE.replace("POLL_MS", str(POLL_MS)).replace("STUCK_FAILURES", str(STUCK_FAILURES))
+    return (PAGE.replace("POLL_MS", str(POLL_MS)).replace("XSRF_TOKEN", html.escape(xsrf_token))
+            .replace("STUCK_FAILURES", str(STUCK_FAILURES))
             .replace("STUCK_MINUTES", str(STUCK_SECONDS // 60)))
