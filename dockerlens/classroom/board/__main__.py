@@ -11,7 +11,8 @@ from .app import board_from_env, make_app
 async def main() -> None:
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     app = make_app(board_from_env(), os.environ["JUPYTERHUB_SERVICE_PREFIX"])
-    app.listen(url.port, url.hostname)
+    # on Kubernetes the service URL names the hub's Service (http://hub:8091): bind all there
+    app.listen(url.port, os.environ.get("DOCKERLENS_BOARD_BIND") or url.hostname)
     await asyncio.Event().wait()
 
 
