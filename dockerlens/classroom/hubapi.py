@@ -64,3 +64,10 @@ def new_token(cfg: ClassConfig, user: str, scopes: list[str], note: str = "docke
                                               "Content-Type": "application/json"})
     with _OPENER.open(request, timeout=10) as answer:
         return json.loads(answer.read())["token"]
+
+
+def server_env(cfg: ClassConfig, user: str) -> dict[str, str]:
+    """The environment of USER's running JupyterLab, as its kernels inherit it (read from /proc)."""
+    from pathlib import Path
+    raw = Path(f"/proc/{server_pid(cfg, user)}/environ").read_bytes().split(b"\0")
+    return dict(item.decode().split("=", 1) for item in raw if b"=" in item)

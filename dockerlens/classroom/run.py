@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import accounts, hub, install
 from .config import RUN, STATE, ClassConfig
-from .daemon import LearnerDaemon
+from .daemon import LearnerDaemon, save_course_images
 
 CARDS = STATE / "login-cards.txt"
 
@@ -28,6 +28,8 @@ def up(learners: int, prefix: str = "dl", port: int = 8000, say=print) -> ClassC
     STATE.mkdir(mode=0o700, parents=True, exist_ok=True)
     say(f"[2/4] making {learners} learner account(s) and 1 instructor account")
     cards = _make_accounts(cfg, say)
+    if not save_course_images(say):
+        say("      no host daemon with the course images: each learner's daemon builds them (about 15 s)")
     cfg.save()
     _write_cards(cfg, cards)
     say(f"[3/4] starting JupyterHub on {cfg.url} (log {hub.LOG})")

@@ -58,16 +58,9 @@ def cfg(classroom):
     return classroom["cfg"]
 
 
-def server_env(cfg, user: str) -> dict[str, str]:
-    """The environment of USER's running JupyterLab, as its kernels inherit it."""
-    from dockerlens.classroom import hubapi
-    pid = hubapi.server_pid(cfg, user)
-    raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-    return dict(item.decode().split("=", 1) for item in raw if b"=" in item)
-
-
 def as_learner(cfg, user: str, code: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
     """Run Python CODE as USER with their server's environment (what their notebook's kernel sees)."""
+    from dockerlens.classroom.hubapi import server_env
     full = {**server_env(cfg, user), **env}
     return subprocess.run(["/usr/sbin/runuser", "-u", user, "--", cfg.learner_python, "-c", code],
                           env=full, cwd="/tmp", capture_output=True, text=True, timeout=timeout)
