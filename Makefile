@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test prepare doctor images reset clean-venv bench record
+.PHONY: lab test prepare doctor images reset clean-venv bench record classroom
 
 # No daemon is not fatal for lab: the notebooks then replay real recorded sessions.
 lab: $(STAMP)
@@ -43,3 +43,8 @@ bench: prepare
 # `make record LESSONS="02 05"` records only those lessons.
 record: prepare
 	$(PY) -m dockerlens record $(LESSONS)
+
+# A class on this machine (root): JupyterHub, a rootless daemon per learner, the board.
+# `make classroom LEARNERS=12`; stop it with `.venv/bin/python -m dockerlens classroom down`.
+classroom: prepare
+	$(PY) -m dockerlens classroom up --learners $(or $(LEARNERS),2)

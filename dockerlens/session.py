@@ -79,8 +79,13 @@ def _endpoint(lesson: str) -> str:
 
 
 def _rootless(endpoint: str, api_version: str) -> bool:
-    """Ask the daemon itself (not through the wiretap) whether it is rootless."""
+    """Ask the daemon itself (not through the wiretap) whether it is rootless.
+
+    Not while the recorder runs (``DOCKERLENS_RECORDING``): a recording holds what the notebook asks.
+    """
     import docker
+    if os.environ.get("DOCKERLENS_RECORDING"):
+        return False
     direct = docker.DockerClient(base_url=endpoint, version=api_version)
     direct.api.headers["User-Agent"] = f"{wiretap.INTERNAL_AGENT} (setup line)"
     try:

@@ -38,7 +38,8 @@ for path in sys.argv[1:]:
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                why = re.sub(r"\\x1b\\[[0-9;]*m", "", out["evalue"]).split(": ")[-1][:70]
+                why = re.sub(r"\\x1b\\[[0-9;]*m", "", out["evalue"]).split('("', 1)[-1]
+                why = re.sub(r"[0-9a-f]{64}", "<id>", why)[:110]
                 failed.append(f"{path.rsplit('/', 1)[-1]}: {out['ename']}: {why}")
 print(f"SECONDS {time.monotonic() - started:.2f}")
 print("FAILED " + " | ".join(failed) if failed else "OK")

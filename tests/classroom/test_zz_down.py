@@ -40,7 +40,8 @@ def test_down_removes_everything_the_class_made(cfg, client):
         "homes (daemon data)": [str(h) for h in homes if h.exists()],
         "state and runtime dirs": [str(d) for d in (STATE, RUN) if d.exists()],
         "course objects on the host daemon": [
-            c.name for c in client.containers.list(all=True, filters={"label": "dockerlens.course"})
+            c.name for c in client.containers.list(all=True, filters={"label": "dockerlens.course"},
+                                                   ignore_removed=True)  # other sessions remove theirs
             if c.labels.get("dockerlens.learner") in names],
     }
     assert all(not v for v in left.values()), {k: v for k, v in left.items() if v}
