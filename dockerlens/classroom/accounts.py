@@ -50,6 +50,7 @@ def subid_ranges() -> list[tuple[int, int]]:
 def create(name: str, password: str) -> dict:
     """Make the account NAME (home, password, a subordinate ID range of its own); return its facts."""
     subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", "--comment", COMMENT,
+                    "-K", "HOME_MODE=0700",  # Debian's default 0755 would show a learner's work to all
                     "-K", "SUB_UID_COUNT=0", "-K", "SUB_GID_COUNT=0", name], check=True)
     subprocess.run(["chpasswd"], input=f"{name}:{password}\n", text=True, check=True)
     start = free_subid_start(subid_ranges())

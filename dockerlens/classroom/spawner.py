@@ -17,7 +17,6 @@ from jupyterhub.spawner import LocalProcessSpawner
 from tornado.ioloop import PeriodicCallback
 from traitlets import Unicode
 
-from .config import BOARD, ClassConfig
 from .daemon import LearnerDaemon
 
 WATCH_EVERY_MS = 2000
@@ -44,19 +43,20 @@ class ClassroomSpawner(LocalProcessSpawner):
 
     _daemon_proc = None
     _watch = None
+    _steps: list[str] = []  # what start() has begun, for the spawn page
 
     @property
     def daemon(self) -> LearnerDaemon:
         return LearnerDaemon(self.user.name)
 
     async def start(self):
-        self._progress = ["copying the course", ]
+        self._steps = ["copying the course into ~/course"]
         await asyncio.to_thread(copy_course, Path(self.course), self.user.name)
-        self._progress.append("starting your private rootless Docker daemon")
+        self._steps.append("starting your private rootless Docker daemon")
         await asyncio.to_thread(self._start_daemon)
-        self._progress.append("giving it the course images (offline)")
+        self._steps.append("giving it the course images (offline)")
         await asyncio.to_thread(self.daemon.install_images)
-        self._progress.append("starting JupyterLab")
+        self._steps.append("starting JupyterLab")
         self._watch = PeriodicCallback(self._check_daemon, WATCH_EVERY_MS)
         self._watch.start()
         try:
@@ -95,13 +95,13 @@ class ClassroomSpawner(LocalProcessSpawner):
         await asyncio.to_thread(self.daemon.stop, proc)
 
     async def progress(self):
-        """Progress lines on the spawn page while the daemon and images get ready."""
+        """Progress lines on the spawn page while the daemon and images get ready (the hub stops
+        reading when the spawn ends)."""
         shown = 0
-        while shown < 4:
-            lines = getattr(self, "_progress", [])
-            for line in lines[shown:]:
+        while True:
+            for line in self._steps[shown:]:
                 shown += 1
-                yield {"progress": 20 * shown, "message": line}
+                yield {"progress": min(20 * shown, 90), "message": line}
             await asyncio.sleep(0.5)
 
     def get_env(self):

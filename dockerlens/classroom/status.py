@@ -61,15 +61,18 @@ def status() -> Status:
     servers = _servers(cfg) if hub.pid() else {}
     result = Status(cfg.url, "answers" if servers is not None and hub.pid() else "down")
     for name, facts in cfg.accounts.items():
-        daemon = LearnerDaemon(name)
-        state = daemon.state()
-        answering = "answers" if daemon.answers() else ("not answering" if state.get("pid") else "not running")
-        death = state.get("last_death")
-        result.rows.append(Row(name, facts.get("role", "learner"), (servers or {}).get(name, "?"), answering,
-                               state.get("starts", 0),
-                               time.strftime("%H:%M:%S", time.localtime(death)) + f" (exit {state.get('last_exit')})"
-                               if death else ""))
+        result.rows.append(_row(name, facts.get("role", "learner"), (servers or {}).get(name, "?")))
     return result
+
+
+def _row(name: str, role: str, server: str) -> Row:
+    """One account: its server as the hub says, its daemon as its socket and record say."""
+    daemon = LearnerDaemon(name)
+    state = daemon.state()
+    answering = "answers" if daemon.answers() else ("not answering" if state.get("pid") else "not running")
+    death = state.get("last_death")
+    last = f"{time.strftime('%H:%M:%S', time.localtime(death))} (exit {state.get('last_exit')})" if death else ""
+    return Row(name, role, server, answering, state.get("starts", 0), last)
 
 
 def _servers(cfg: ClassConfig) -> dict[str, str] | None:

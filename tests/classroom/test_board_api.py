@@ -69,3 +69,13 @@ def test_a_result_without_a_token_is_refused(cfg):
     with pytest.raises(urllib.error.HTTPError) as refused:
         OPENER.open(request, timeout=10)
     assert refused.value.code == 403
+
+
+def test_a_result_that_is_not_one_is_refused_before_it_reaches_the_instructors_page(cfg):
+    token = hubapi.new_token(cfg, cfg.learner_names[0], [f"access:services!service={BOARD}"])
+    request = urllib.request.Request(f"{cfg.url}/services/{BOARD}/api/results", method="POST",
+                                     data=b'{"lab": "<img src=x onerror=alert(1)>", "task": 1}',
+                                     headers={"Authorization": f"token {token}"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        OPENER.open(request, timeout=10)
+    assert refused.value.code == 400

@@ -66,6 +66,25 @@ def test_learner_a_cannot_see_or_touch_learner_b(cfg):
     assert still.stdout.strip().endswith("running"), still.stdout + still.stderr
 
 
+NEIGHBOURS = """
+import os
+for what, path in [("home", "{home}"), ("host socket", "/var/run/docker.sock")]:
+    try:
+        os.listdir(path) if what == "home" else __import__("socket").socket(1).connect(path)
+        print(what, "OPEN")
+    except OSError as err:
+        print(what, type(err).__name__)
+"""
+
+
+def test_a_learner_cannot_open_a_neighbours_home_nor_the_hosts_daemon(cfg):
+    import pwd
+    a, b = cfg.learner_names
+    done = as_learner(cfg, a, NEIGHBOURS.format(home=pwd.getpwnam(b).pw_dir))
+    assert done.stdout.split("\n")[:2] == ["home PermissionError", "host socket PermissionError"], \
+        done.stdout + done.stderr
+
+
 def test_mounting_the_host_root_gives_no_host_root(cfg):
     a = cfg.learner_names[0]
     marker = f"dockerlens-classroom-{a}-was-here"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 
 from dockerlens.classroom import report
 from dockerlens.classroom.board import STUCK_FAILURES, STUCK_SECONDS, Board

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
@@ -59,13 +60,30 @@ class ResultsHandler(_Base):
 
     @web.authenticated
     def post(self):
-        try:
-            result = json.loads(self.request.body)
-            int(result["task"]), str(result["lab"])
-        except (ValueError, KeyError, TypeError):
-            raise web.HTTPError(400, "a result is JSON with lab, task, passed, reason") from None
+        result = valid_result(self.request.body)
+        if result is None:
+            raise web.HTTPError(400, 'a result is JSON {"lab": "05", "task": 2, "passed": ..., "reason": ...}')
         self.board.add(self.current_user["name"], result)
         self.set_status(204)
+
+
+def valid_result(body: bytes) -> dict | None:
+    """The posted result if it is one (a lab like "05", an integer task), else None.
+
+    >>> valid_result(b'{"lab": "05", "task": 2, "passed": false, "reason": "no"}')["task"]
+    2
+    >>> valid_result(b'{"lab": "<script>", "task": 2}') is None
+    True
+    """
+    try:
+        result = json.loads(body)
+        task = int(result["task"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not (isinstance(result.get("lab"), str) and re.fullmatch(r"\d\d", result["lab"])):
+        return None
+    return {**result, "task": task, "title": str(result.get("title", ""))[:200],
+            "passed": bool(result.get("passed"))}
 
 
 def make_app(board: Board, prefix: str) -> web.Application:

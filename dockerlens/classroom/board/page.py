@@ -26,44 +26,55 @@ PAGE = """<!doctype html>
 <div id="detail"></div>
 <script>
 const base = window.location.pathname.replace(/[^/]*$/, "");
-const asked = {credentials: "same-origin", headers: {"X-XSRFToken": "XSRF_TOKEN"}};  // the hub's rule for fetch()
-const esc = s => String(s ?? "").replace(/[&<>"]/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c]));
+// JupyterHub accepts a cookie on fetch() only with its XSRF token
+const asked = {credentials: "same-origin", headers: {"X-XSRFToken": "XSRF_TOKEN"}};
+const esc = s => String(s ?? "").replace(/[&<>"']/g,
+  c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
 const mmss = s => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+const td = cells => cells.map(c => `<td>${c}</td>`).join("");
 function cellHtml(who, key, c) {
-  if (!c) return `<td class="cell" data-learner="${esc(who)}" data-task="${key}"></td>`;
+  const at = `data-learner="${esc(who)}" data-task="${esc(key)}"`;
+  if (!c) return `<td class="cell" ${at}></td>`;
   const kind = c.mark === "✓" ? "pass" : (c.stuck ? "stuck" : "fail");
-  return `<td class="cell ${kind}" data-learner="${esc(who)}" data-task="${key}" data-state="${kind}">` +
-    `<b>${c.mark}</b> ${c.attempts}× · ${mmss(c.seconds)}${c.stuck ? " <b>stuck</b>" : ""}` +
+  return `<td class="cell ${kind}" ${at} data-state="${kind}">` +
+    `<b>${esc(c.mark)}</b> ${esc(c.attempts)}× · ${mmss(c.seconds)}${c.stuck ? " <b>stuck</b>" : ""}` +
     (c.reason ? `<div class="why">${esc(c.reason)}</div>` : "") + `</td>`;
 }
+function rowHtml(grid, r) {
+  return `<tr data-learner="${esc(r.learner)}"><td>${esc(r.learner)}</td>` +
+    grid.tasks.map(t => cellHtml(r.learner, t.key, r.cells[t.key])).join("") + "</tr>";
+}
 async function refresh() {
+  const status = document.getElementById("status");
   try {
     const grid = await (await fetch(base + "api/grid", asked)).json();
     document.querySelector("#grid thead").innerHTML = "<tr><th>learner</th>" +
-      grid.tasks.map(t => `<th title="${esc(t.title)}">${t.key}</th>`).join("") + "</tr>";
-    document.querySelector("#grid tbody").innerHTML = grid.rows.map(r =>
-      `<tr data-learner="${esc(r.learner)}"><td>${esc(r.learner)}</td>` +
-      grid.tasks.map(t => cellHtml(r.learner, t.key, r.cells[t.key])).join("") + "</tr>").join("");
-    document.getElementById("status").textContent =
-      `${grid.rows.length} learner(s), ${grid.tasks.length} task(s) checked · updated ${new Date().toLocaleTimeString()}`;
+      grid.tasks.map(t => `<th title="${esc(t.title)}">${esc(t.key)}</th>`).join("") + "</tr>";
+    document.querySelector("#grid tbody").innerHTML = grid.rows.map(r => rowHtml(grid, r)).join("");
+    status.textContent = `${grid.rows.length} learner(s), ${grid.tasks.length} task(s) checked` +
+      ` · updated ${new Date().toLocaleTimeString()}`;
   } catch (e) {
-    document.getElementById("status").textContent = "board unreachable: " + e;
+    status.textContent = "board unreachable: " + e;
   }
 }
+function exchangesHtml(exchanges) {
+  if (!exchanges.length) return "<p>none recorded</p>";
+  const head = td(["#", "client", "method", "path", "status", "operation", "message"].map(h => `<b>${h}</b>`));
+  const rows = exchanges.map(e => "<tr>" + td([esc(e.seq), esc(e.client), esc(e.method),
+    `<code>${esc(e.target)}</code>`, esc(e.status), esc(e.operation), esc(e.message)]) + "</tr>");
+  return `<table class="exchanges"><tr>${head}</tr>${rows.join("")}</table>`;
+}
 document.getElementById("grid").addEventListener("click", async ev => {
-  const td = ev.target.closest("td.cell");
-  if (!td || !td.dataset.state) return;
-  const q = new URLSearchParams({learner: td.dataset.learner, task: td.dataset.task});
+  const cell = ev.target.closest("td.cell");
+  if (!cell || !cell.dataset.state) return;
+  const q = new URLSearchParams({learner: cell.dataset.learner, task: cell.dataset.task});
   const d = await (await fetch(base + "api/cell?" + q, asked)).json();
-  const rows = d.exchanges.map(e => `<tr><td>${e.seq}</td><td>${esc(e.client)}</td><td>${esc(e.method)}</td>` +
-    `<td><code>${esc(e.target)}</code></td><td>${e.status ?? ""}</td><td>${esc(e.operation)}</td><td>${esc(e.message)}</td></tr>`).join("");
   const box = document.getElementById("detail");
   box.style.display = "block";
   box.innerHTML = `<h2>${esc(d.learner)} · ${esc(d.task)} ${esc(d.title)}</h2>` +
-    `<p>${d.attempts} attempt(s), ${mmss(d.seconds)} on task${d.stuck ? ", <b>stuck</b>" : ""}</p>` +
+    `<p>${esc(d.attempts)} attempt(s), ${mmss(d.seconds)} on task${d.stuck ? ", <b>stuck</b>" : ""}</p>` +
     `<p><b>last failure:</b> <span class="last-failure">${esc(d.last_failure) || "none"}</span></p>` +
-    `<h3>the wiretap's requests before it</h3>` + (rows ? `<table class="exchanges"><tr><th>#</th><th>client</th>` +
-    `<th>method</th><th>path</th><th>status</th><th>operation</th><th>message</th></tr>${rows}</table>` : "<p>none recorded</p>");
+    `<h3>the wiretap's requests before it</h3>` + exchangesHtml(d.exchanges);
 });
 refresh();
 setInterval(refresh, POLL_MS);
