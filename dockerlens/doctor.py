@@ -8,7 +8,7 @@ import subprocess
 from dataclasses import dataclass, field
 from importlib import metadata
 
-from .classroom.rootless import PRIVATE, daemon_history, is_rootless
+from .classroom.rootless import PRIVATE, daemon_history, is_rootless, without_cgroups
 from .render import left_aligned
 
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -110,6 +110,10 @@ def _daemon_rows() -> list[Row]:
         Row("storage driver", OK, info.get("Driver", "?")),
         Row("rootless", OK, f"yes: {PRIVATE}" if is_rootless(info) else "no"),
     ]
+    if without_cgroups(info):
+        rows.append(Row("cgroups", WARN, without_cgroups(info), "lesson 05's pause and lesson 01's memory limit "
+                        "need cgroup v2 with its controllers delegated to your user (systemd: "
+                        "`Delegate=cpu cpuset io memory pids` for user@.service)"))
     rows += [Row(*found) for found in daemon_history()]
     expected = images.expected_hashes()
     for name in images.ORDER:

@@ -24,6 +24,20 @@ def is_rootless(info: dict) -> bool:
                for option in info.get("SecurityOptions") or [])
 
 
+def without_cgroups(info: dict) -> str:
+    """What a daemon without cgroups cannot do ('' when it has them): rootless on a cgroup v1 host.
+
+    >>> without_cgroups({"CgroupDriver": "none", "CgroupVersion": "1"})[:24]
+    'no cgroups (rootless on '
+    >>> without_cgroups({"CgroupDriver": "systemd", "CgroupVersion": "2"})
+    ''
+    """
+    if info.get("CgroupDriver") != "none":
+        return ""
+    return (f"no cgroups (rootless on cgroup v{info.get('CgroupVersion', '?')}): containers cannot be "
+            "paused and memory/CPU limits are ignored")
+
+
 def daemon_history() -> list[tuple[str, str, str, str]]:
     """The doctor's rows (check, status, value, fix) on a classroom learner's private daemon.
 

@@ -120,6 +120,9 @@ def test_a_daemon_that_dies_is_restarted_and_reported(cfg):
     row = next(line for line in doctor.stdout.splitlines() if "private daemon" in line)
     assert row.startswith("WARN") and "restarted it (1 restart(s))" in row, doctor.stdout
     assert "rootless, private to you" in doctor.stdout
+    import docker
+    info = docker.DockerClient(base_url=daemon.url).info()
+    assert ("WARN  cgroups" in doctor.stdout) == (info["CgroupDriver"] == "none"), doctor.stdout
     status = classroom_cli("status").stdout
     line = next(r for r in status.splitlines() if r.strip().startswith(a))
     assert "answers" in line and "(exit -9)" in line, status
