@@ -64,29 +64,40 @@ def ours() -> list[str]:
     return [p.pw_name for p in pwd.getpwall() if p.pw_gecos == COMMENT]
 
 
-def pids_of(uid: int) -> list[int]:
-    """Processes running as UID (read from /proc, so no process is matched by name)."""
+def pids_of(*uids: int | range) -> list[int]:
+    """Processes running as any of UIDS (read from /proc, so no process is matched by name)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if entry.stat().st_uid == uid:
-                    found.append(int(entry.name))
+                uid = entry.stat().st_uid
             except OSError:
-                pass
+                continue
+            if any(uid == u if isinstance(u, int) else uid in u for u in uids):
+                found.append(int(entry.name))
     return found
 
 
-def stop_processes(uid: int, grace: float = 5.0) -> None:
-    """SIGTERM every process of UID, then SIGKILL what is left after GRACE seconds."""
+def subids_of(name: str) -> range:
+    """NAME's subordinate UID range from /etc/subuid (empty when it has none)."""
+    path = SUBID_FILES[0]
+    for line in path.read_text().splitlines() if path.exists() else []:
+        who, start, count = (line.split(":") + ["", ""])[:3]
+        if who == name and start.isdigit() and count.isdigit():
+            return range(int(start), int(start) + int(count))
+    return range(0)
+
+
+def stop_processes(*uids: int | range, grace: float = 5.0) -> None:
+    """SIGTERM every process of UIDS, then SIGKILL what is left after GRACE seconds."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        for pid in pids_of(uid):
+        for pid in pids_of(*uids):
             try:
                 os.kill(pid, sig)
             except ProcessLookupError:
                 pass
         deadline = time.monotonic() + grace
-        while pids_of(uid) and time.monotonic() < deadline:
+        while pids_of(*uids) and time.monotonic() < deadline:
             time.sleep(0.1)
 
 
@@ -96,7 +107,7 @@ def remove(name: str) -> None:
         uid = pwd.getpwnam(name).pw_uid
     except KeyError:
         return
-    stop_processes(uid)
+    stop_processes(uid, subids_of(name))
     subprocess.run(["userdel", "--remove", name], stderr=subprocess.DEVNULL)
     for path in SUBID_FILES:  # userdel drops these too; a stray line would block the next class
         lines = path.read_text().splitlines() if path.exists() else []

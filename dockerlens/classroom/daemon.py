@@ -107,7 +107,7 @@ class LearnerDaemon:
 
     def died(self, code: int | None) -> None:
         """Note that the daemon stopped on its own (the learner's doctor reports it)."""
-        self._write_state(last_death=time.time(), last_exit=code)
+        self._write_state(last_death=time.time(), last_exit=code, deaths=self.state().get("deaths", 0) + 1)
 
     def stop(self, proc: subprocess.Popen | None, grace: float = 10) -> None:
         """SIGTERM the daemon's process group, SIGKILL it after GRACE seconds."""

@@ -27,19 +27,28 @@ def users(cfg: ClassConfig) -> dict[str, dict]:
 
 
 def start_server(cfg: ClassConfig, user: str, seconds: float = 240) -> str:
-    """Start USER's server (as if they had logged in) and wait until it is ready; return its URL path."""
-    try:
-        call(cfg, "POST", f"/users/{user}/server", timeout=30)
-    except urllib.error.HTTPError as err:
-        if err.code != 400:  # 400: already running
-            raise
+    """Start USER's server (as if they had logged in) and wait until it is ready; return its URL path.
+
+    A server still stopping is waited for first: the hub refuses a start while a stop is pending.
+    """
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        server = call(cfg, "GET", f"/users/{user}").get("servers", {}).get("")
+        server = _server(cfg, user)
         if server and server.get("ready"):
             return server["url"]
+        if not server:
+            try:
+                call(cfg, "POST", f"/users/{user}/server", timeout=30)
+            except urllib.error.HTTPError as err:
+                if err.code != 400:  # 400: a stop or a start is still pending; look again
+                    raise
         time.sleep(0.5)
     raise TimeoutError(f"{user}'s server was not ready within {seconds:.0f} s")
+
+
+def _server(cfg: ClassConfig, user: str) -> dict | None:
+    """USER's default server as the hub reports it (None when it has none, not even a pending one)."""
+    return call(cfg, "GET", f"/users/{user}").get("servers", {}).get("")
 
 
 def stop_server(cfg: ClassConfig, user: str) -> None:
@@ -52,8 +61,7 @@ def stop_server(cfg: ClassConfig, user: str) -> None:
 
 def server_pid(cfg: ClassConfig, user: str) -> int | None:
     """The pid of USER's running JupyterLab (LocalProcessSpawner's saved state)."""
-    server = call(cfg, "GET", f"/users/{user}").get("servers", {}).get("") or {}
-    return (server.get("state") or {}).get("pid")
+    return ((_server(cfg, user) or {}).get("state") or {}).get("pid")
 
 
 def new_token(cfg: ClassConfig, user: str, scopes: list[str], note: str = "dockerlens classroom") -> str:

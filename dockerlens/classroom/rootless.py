@@ -55,7 +55,7 @@ def daemon_history() -> list[tuple[str, str, str, str]]:
     since = _clock(state.get("started"))
     if not state.get("last_death"):
         return [("private daemon", "ok", f"running since {since}, never stopped", "")]
-    restarts = max(state.get("starts", 1) - 1, 0)
+    restarts = state.get("deaths", 1)
     return [("private daemon", "warn",
              f"it stopped at {_clock(state['last_death'])} (exit {state.get('last_exit')}); the classroom "
              f"restarted it ({restarts} restart(s)), running again since {since}",

@@ -17,9 +17,11 @@ from jupyterhub.spawner import LocalProcessSpawner
 from tornado.ioloop import PeriodicCallback
 from traitlets import Unicode
 
+from .accounts import stop_processes, subids_of
 from .daemon import LearnerDaemon
 
 WATCH_EVERY_MS = 2000
+STOP_GRACE = 20  # dockerd's own shutdown stops running containers first (15 s at most)
 COURSE_PARTS = ("notebooks", "labs", "images")
 
 
@@ -92,7 +94,11 @@ class ClassroomSpawner(LocalProcessSpawner):
             self._watch.stop()
             self._watch = None
         proc, self._daemon_proc = self._daemon_proc, None
-        await asyncio.to_thread(self.daemon.stop, proc)
+        await asyncio.to_thread(self.daemon.stop, proc, STOP_GRACE)
+        # the server is gone: what is left of the account's processes (containerd, shims, the
+        # containers' processes, under the learner's uid or subordinate IDs) belonged to the daemon
+        account = pwd.getpwnam(self.user.name)
+        await asyncio.to_thread(stop_processes, account.pw_uid, subids_of(self.user.name))
 
     async def progress(self):
         """Progress lines on the spawn page while the daemon and images get ready (the hub stops

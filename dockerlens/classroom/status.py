@@ -17,12 +17,8 @@ class Row:
     role: str
     server: str     # "running", "stopped", or the hub's pending state
     daemon: str     # "answers", "not running", "not answering"
-    starts: int = 0
+    restarts: int = 0   # after the daemon died (the watchdog's), not with the server
     last_death: str = ""
-
-    @property
-    def restarts(self) -> int:
-        return max(self.starts - 1, 0)
 
 
 @dataclass
@@ -72,7 +68,7 @@ def _row(name: str, role: str, server: str) -> Row:
     answering = "answers" if daemon.answers() else ("not answering" if state.get("pid") else "not running")
     death = state.get("last_death")
     last = f"{time.strftime('%H:%M:%S', time.localtime(death))} (exit {state.get('last_exit')})" if death else ""
-    return Row(name, role, server, answering, state.get("starts", 0), last)
+    return Row(name, role, server, answering, state.get("deaths", 0), last)
 
 
 def _servers(cfg: ClassConfig) -> dict[str, str] | None:

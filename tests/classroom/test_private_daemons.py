@@ -126,3 +126,29 @@ def test_a_daemon_that_dies_is_restarted_and_reported(cfg):
     status = classroom_cli("status").stdout
     line = next(r for r in status.splitlines() if r.strip().startswith(a))
     assert "answers" in line and "(exit -9)" in line, status
+
+
+def test_the_daemon_stops_with_the_server_and_keeps_the_learners_objects(cfg):
+    from dockerlens.classroom import hubapi
+    b = cfg.learner_names[1]
+    daemon = LearnerDaemon(b)
+    made = as_learner(cfg, b, "import dockerlens as lens; c = lens.setup('05', show=False); "
+                              "print(c.volumes.create(lens.name('kept'), labels=lens.labels()).name)")
+    assert made.returncode == 0, made.stderr
+    group = daemon.state()["pid"]
+    hubapi.stop_server(cfg, b)
+    # dockerd stops its running containers first (10 s each at most), then its process group ends
+    assert _wait_for(lambda: hubapi.server_pid(cfg, b) is None and not _group_alive(group), 90)
+    assert not daemon.answers()
+    hubapi.start_server(cfg, b)
+    kept = as_learner(cfg, b, "import dockerlens as lens; c = lens.setup('05', show=False); "
+                              "print([v.name for v in c.volumes.list()])")
+    assert f"lens-{b}-kept" in kept.stdout, kept.stdout + kept.stderr
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
