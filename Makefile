@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test test-engines prepare doctor images reset clean-venv bench record
+.PHONY: lab test test-engines prepare doctor images reset clean-venv bench record classroom
 
 # No daemon is not fatal for lab: the notebooks then replay real recorded sessions.
 lab: $(STAMP)
@@ -34,7 +34,7 @@ $(STAMP): pyproject.toml
 		{ echo "python3 cannot create a venv: install python3-venv (sudo apt-get install python3-venv)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,classroom]'
 	@touch $(STAMP)
 
 doctor images reset: $(STAMP)
@@ -50,3 +50,8 @@ bench: prepare
 # `make record LESSONS="02 05"` records only those lessons.
 record: prepare
 	$(PY) -m dockerlens record $(LESSONS)
+
+# A class on this machine (root): JupyterHub, a rootless daemon per learner, the board.
+# `make classroom LEARNERS=12`; stop it with `.venv/bin/python -m dockerlens classroom down`.
+classroom: prepare
+	$(PY) -m dockerlens classroom up --learners $(or $(LEARNERS),2)

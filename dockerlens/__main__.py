@@ -96,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--generate", action="store_true", help="write each lab.ipynb from its solution.ipynb")
     p.add_argument("--check", action="store_true", help="exit 1 if a lab.ipynb is not up to date")
     p.set_defaults(run=_labs)
+    from .classroom.cli import add_parser as add_classroom
+    add_classroom(sub)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -13,6 +13,7 @@ from .engine.host import DaemonPlace, place
 from .engine.facts import facts
 from .render import GOOD, WARN
 from .render import show as show_object
+from .engine.rootless import PRIVATE
 
 _session: dict = {}
 
@@ -28,10 +29,12 @@ class SetupLine:
     learner: str
     banner: str = ""  # replay mode: what was recorded, when, and that nothing is running
     wiretap: bool = False  # every request goes through the wiretap proxy (dockerlens.wiretap)
+    rootless: bool = False  # the daemon runs as the learner (a classroom's private daemon)
 
     def __repr__(self) -> str:
         return (f"dockerlens {self.mode.upper()} · lesson {self.lesson} · daemon {self.endpoint} · "
                 f"{self.engine} · API {self.api} · learner {self.learner}"
+                + (f" · {PRIVATE}" if self.rootless else "")
                 + (" · wiretap on" if self.wiretap else "") + (f"\n{self.banner}" if self.banner else ""))
 
     def _repr_html_(self) -> str:
@@ -41,6 +44,7 @@ class SetupLine:
                 f' · daemon <code>{html.escape(self.endpoint)}</code>'
                 f' · {html.escape(self.engine)} · API {html.escape(self.api)}'
                 f' · learner <b>{html.escape(self.learner)}</b>'
+                + (f' · <b>{PRIVATE}</b>' if self.rootless else '')
                 + (' · wiretap on' if self.wiretap else '')
                 + (f'<br><b style="color:{colour}">{html.escape(self.banner)}</b>' if self.banner
                    else '') + '</div>')
@@ -55,9 +59,10 @@ def setup(lesson: str, show: bool = True):
     client = connect(url)
     if url == endpoint:
         wiretap.hook(client)  # no proxy (TCP/TLS or switched off): record SDK calls only
+    engine = facts(client)
     line = SetupLine("replay" if replay.active() else "live", str(lesson), endpoint,
-                     facts(client).describe(), client.api.api_version, scope.learner(),
-                     replay.banner() or "", url != endpoint)
+                     engine.describe(), client.api.api_version, scope.learner(),
+                     replay.banner() or "", url != endpoint, engine.rootless)
     _session.update(client=client, line=line)
     if show:
         show_object(line)

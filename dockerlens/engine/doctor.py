@@ -13,6 +13,7 @@ from ..render import WARN as WARN_COLOUR
 from . import images
 from .connect import DaemonUnavailable, connect, find_endpoint
 from .facts import facts
+from .rootless import PRIVATE, daemon_history, without_cgroups
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 MINIMUM = {"jupyterlab": "4.0", "ipykernel": "7.1", "ipywidgets": "8.1.9", "docker": "7.1"}
@@ -99,7 +100,8 @@ def _daemon_rows() -> list[Row]:
         endpoint, source = find_endpoint()
         client = connect(endpoint)
     except DaemonUnavailable as err:
-        return [Row("daemon", FAIL, "none answered", str(err).replace("\n", " "))]
+        return [Row("daemon", FAIL, "none answered", str(err).replace("\n", " "))] + [
+            Row(*found) for found in daemon_history()]
     info, version = client.info(), client.version()
     engine = facts(client)
     rows = [
@@ -109,8 +111,13 @@ def _daemon_rows() -> list[Row]:
                                 f"{version.get('ApiVersion')}, min {version.get('MinAPIVersion')})"),
         Row("OS/arch", OK, f"{info.get('OperatingSystem')} {version.get('Os')}/{version.get('Arch')}"),
         Row("storage driver", OK, info.get("Driver", "?")),
-        Row("rootless", OK, "yes" if engine.rootless else "no"),
+        Row("rootless", OK, f"yes: {PRIVATE}" if engine.rootless else "no"),
     ]
+    if without_cgroups(info):
+        rows.append(Row("cgroups", WARN, without_cgroups(info), "lesson 05's pause and lesson 01's memory limit "
+                        "need cgroup v2 with its controllers delegated to your user (systemd: "
+                        "`Delegate=cpu cpuset io memory pids` for user@.service)"))
+    rows += [Row(*found) for found in daemon_history()]
     expected = images.expected_hashes()
     for name in images.ORDER:
         wanted = expected.get(name)

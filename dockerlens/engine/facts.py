@@ -21,6 +21,8 @@ import re
 import weakref
 from dataclasses import dataclass
 
+from .rootless import is_rootless
+
 DOCKER_LIFECYCLE = ("create", "start", "die", "destroy")
 PODMAN_LIFECYCLE = ("create", "init", "start", "die", "cleanup", "remove")
 DOCKER_DNS = "127.0.0.11"  # Docker's embedded DNS server on user-defined networks
@@ -48,7 +50,7 @@ class EngineFacts:
             store = "containerd"
         else:
             store = "classic"
-        rootless = any("name=rootless" in opt for opt in info.get("SecurityOptions") or [])
+        rootless = is_rootless(info)
         return cls("podman" if podman else "docker", version.get("Version", "?"),
                    version.get("ApiVersion", "?"), store, info.get("Driver", "?"), rootless)
 
@@ -102,7 +104,7 @@ class EngineFacts:
         text = f"{self.name} {self.version}"
         if self.family == "docker":
             text += f" · {self.image_store} image store"
-        return text + (" · rootless" if self.rootless else "")
+        return text
 
 
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

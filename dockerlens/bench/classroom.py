@@ -1,0 +1,187 @@
+"""A class of simulated learners on this machine, each with a private rootless daemon, all at once.
+
+``python -m dockerlens.bench classroom`` (root): ``classroom up`` with N learners
+(``DOCKERLENS_BENCH_LEARNERS``, default 20), every learner's server started through the hub,
+then lesson 05 and lab 05's solution run top to bottom by each learner (a kernel as that
+account, with their server's environment: their own ``DOCKER_HOST``), first one learner
+alone, then all of them at once. Printed: memory per learner at the peak (PSS of every process
+of the account and of its daemon's subordinate IDs: JupyterLab, kernel, daemon, containers),
+each learner's run time over the lone learner's, and the objects any learner's daemon
+holds that carry another learner's labels (must be 0). ``classroom down`` at the end.
+"""
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import os
+import statistics
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+from . import Figure
+
+LEARNERS = int(os.environ.get("DOCKERLENS_BENCH_LEARNERS", "20"))
+PORT = int(os.environ.get("DOCKERLENS_BENCH_CLASSROOM_PORT", "18500"))
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ["notebooks/05-containers.ipynb", "labs/05-containers/solution.ipynb"]
+RUN_NOTEBOOKS = """
+import re, sys, time, nbformat
+from nbclient import NotebookClient
+failed = []
+started = time.monotonic()
+for path in sys.argv[1:]:
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": path.rsplit("/", 1)[0]}}).execute()
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                why = re.sub(r"\\x1b\\[[0-9;]*m", "", out["evalue"]).split('("', 1)[-1]
+                why = re.sub(r"[0-9a-f]{64}", "<id>", why)[:110]
+                failed.append(f"{path.rsplit('/', 1)[-1]}: {out['ename']}: {why}")
+print(f"SECONDS {time.monotonic() - started:.2f}")
+print("FAILED " + " | ".join(failed) if failed else "OK")
+"""
+
+
+def run() -> list[Figure]:
+    if os.geteuid() != 0:
+        return [Figure("classroom", float("nan"), "", "", "not run: needs root (accounts, a hub)")]
+    from ..classroom import run as classroom
+    from ..classroom.config import ClassConfig
+    say = lambda line: print(line, file=__import__("sys").stderr, flush=True)  # noqa: E731
+    classroom.up(LEARNERS, prefix="bench", port=PORT, say=say)
+    try:
+        return _measure(ClassConfig.load(), say)
+    finally:
+        classroom.down(say=say)
+
+
+def _measure(cfg, say) -> list[Figure]:
+    from ..classroom import hubapi
+    names = cfg.learner_names
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda n: hubapi.start_server(cfg, n, seconds=900), names))
+    spawn = time.monotonic() - started
+    say(f"{len(names)} servers ready in {spawn:.0f} s; one learner alone runs lesson 05 + lab 05 ...")
+    alone, alone_failed = _run_as(cfg, names[0])
+    _reset(cfg, names[0])
+    say(f"alone: {alone:.1f} s; now all {len(names)} at once ...")
+    sampler = PeakMemory(cfg)
+    sampler.start()
+    with concurrent.futures.ThreadPoolExecutor(len(names)) as pool:
+        results = dict(zip(names, pool.map(lambda n: _run_as(cfg, n), names)))
+    sampler.stop()
+    crossed = sum(_foreign_objects(cfg, n) for n in names)
+    times = [seconds for seconds, _ in results.values()]
+    failed = collections.Counter(why for _, whys in [*results.values(), (alone, alone_failed)]
+                                 for why in whys.split(" | ") if why)
+    per_learner = sampler.per_learner()
+    note_failed = ("; cells that raised (every cell still ran), over all runs: "
+                   + " / ".join(f"{n}× {why}" for why, n in failed.most_common(4))) if failed else ""
+    return [
+        Figure("classroom: servers ready (all spawned at once)", spawn, "s", "",
+               f"{len(names)} learners, each with a rootless daemon and the course images"),
+        Figure("classroom: memory per learner at the peak", statistics.median(per_learner.values()) / 1e6,
+               "MB", "< 300 MB", f"median; max {max(per_learner.values()) / 1e6:.0f} MB; PSS of "
+               "JupyterLab + kernel + rootless daemon + containers"),
+        Figure("classroom: lesson 05 + lab 05, one learner alone", alone, "s", "", "kernel start included"),
+        Figure("classroom: run time ratio, all at once vs alone", statistics.median(times) / alone, "×",
+               "< 4", f"median; max {max(times) / alone:.1f}× on {os.cpu_count()} cores{note_failed}"),
+        Figure("classroom: cross-learner objects seen", crossed, "", "0",
+               "objects in any learner's daemon labelled with another learner"),
+    ]
+
+
+def _run_as(cfg, name: str) -> tuple[float, str]:
+    """Seconds LEARNER takes to run lesson 05 and lab 05 top to bottom, and what failed ('' if none)."""
+    import pwd
+    from ..classroom.hubapi import server_env
+    home = Path(pwd.getpwnam(name).pw_dir) / "course"
+    done = subprocess.run(["/usr/sbin/runuser", "-u", name, "--", cfg.learner_python, "-c", RUN_NOTEBOOKS,
+                           *NOTEBOOKS], env=server_env(cfg, name), cwd=home, capture_output=True, text=True,
+                          timeout=1800)
+    lines = done.stdout.splitlines()
+    seconds = next((float(l.split()[1]) for l in lines if l.startswith("SECONDS ")), float("nan"))
+    failed = next((l[len("FAILED "):] for l in lines if l.startswith("FAILED ")), "")
+    if done.returncode != 0:
+        failed = failed or (done.stderr.strip().splitlines() or ["?"])[-1][:120]
+    return seconds, failed
+
+
+def _client(name: str):
+    import docker
+    from ..classroom.daemon import LearnerDaemon
+    return docker.DockerClient(base_url=LearnerDaemon(name).url, timeout=60)
+
+
+def _reset(cfg, name: str) -> None:
+    """Remove what the lone run left in LEARNER's daemon, so the class run starts the same."""
+    from ..engine.scope import acting_as, reset
+    client = _client(name)
+    with acting_as(name):
+        reset(client)
+    client.close()
+
+
+def _foreign_objects(cfg, name: str) -> int:
+    """Objects in LEARNER's daemon that carry another learner's labels."""
+    client = _client(name)
+    found = [*client.containers.list(all=True), *client.images.list(), *client.volumes.list(),
+             *client.networks.list()]
+    labelled = [(getattr(o, "attrs", {}).get("Config", {}) or {}).get("Labels") or o.attrs.get("Labels") or {}
+                for o in found]
+    client.close()
+    # the course images say learner "shared": one copy in every daemon, by design
+    return sum(1 for labels in labelled if labels.get("dockerlens.learner") not in (None, name, "shared"))
+
+
+class PeakMemory:
+    """Samples, once a second, the PSS of every process of each learner (their uid or subordinate IDs)."""
+
+    def __init__(self, cfg):
+        self.ranges = {}
+        for name in cfg.learner_names:
+            facts = cfg.accounts[name]
+            low, high = (int(x) for x in facts["subids"].split("-"))
+            self.ranges[name] = (facts["uid"], low, high)
+        self.peak = {name: 0 for name in self.ranges}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True, name="bench-memory")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(1.0):
+            totals = dict.fromkeys(self.ranges, 0)
+            for uid, pss in _processes():
+                for name, (own, low, high) in self.ranges.items():
+                    if uid == own or low <= uid <= high:
+                        totals[name] += pss
+            for name, total in totals.items():
+                self.peak[name] = max(self.peak[name], total)
+
+    def per_learner(self) -> dict[str, int]:
+        return self.peak
+
+
+def _processes():
+    """(uid, PSS in bytes) of every process we may read."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            uid = entry.stat().st_uid
+            rollup = (entry / "smaps_rollup").read_text()
+        except OSError:
+            continue
+        pss = next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+        yield uid, pss * 1024
