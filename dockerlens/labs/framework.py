@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..classroom.report import report as report_to_board
+from .board import report as report_to_board
 from ..engine import scope
 from .outcomes import Fail, Pending
 from .progress import Progress

@@ -4,9 +4,9 @@ from __future__ import annotations
 import socket
 import threading
 
-from dockerlens.classroom import report
+from dockerlens.labs import board as report
 from dockerlens.classroom.board import STUCK_FAILURES, STUCK_SECONDS, Board
-from dockerlens.labs.check import Result
+from dockerlens.labs.framework import CheckResult
 
 FAIL = {"lab": "05", "task": 1, "title": "a paused container", "passed": False, "reason": "not paused"}
 PASS = {**FAIL, "passed": True, "reason": ""}
@@ -48,7 +48,7 @@ def test_the_board_survives_a_restart(tmp_path):
 def test_outside_a_classroom_nothing_is_sent(monkeypatch):
     monkeypatch.delenv("DOCKERLENS_BOARD_API", raising=False)
     before = threading.active_count()
-    report.report(Result("05", 1, "t", False, "why"))
+    report.report(CheckResult("05", 1, "t", False, "why"))
     assert threading.active_count() == before
 
 
@@ -72,7 +72,7 @@ def test_a_board_that_never_answers_does_not_hold_the_check(monkeypatch):
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "t0ken")
     monkeypatch.setattr(report, "recent_exchanges", lambda limit=15: [])
     monkeypatch.setattr(report, "TIMEOUT", 60.0)  # a waiting report() would outlast the board
-    report.report(Result("05", 1, "t", False, "why"))
+    report.report(CheckResult("05", 1, "t", False, "why"))
     returned.set()  # only now may the board answer (by hanging up)
     server.join(30)
     assert got["released"]

@@ -12,6 +12,8 @@ import os
 import threading
 import urllib.request
 
+from ..wire import wiretap
+
 TIMEOUT = 2.0
 EXCHANGES = 15  # the wiretap's last requests, shown when the instructor opens a cell
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
@@ -19,14 +21,13 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopba
 
 def recent_exchanges(limit: int = EXCHANGES) -> list[dict]:
     """The last requests this kernel sent to the daemon, as the board shows them."""
-    import dockerlens as lens
     return [{"seq": e.seq, "client": e.client, "method": e.method, "target": e.target,
              "status": e.status, "operation": e.operation, "message": e.message}
-            for e in lens.wiretap.transcript()[-limit:]]
+            for e in wiretap.transcript()[-limit:]]
 
 
 def payload(result) -> dict:
-    """What the board stores of one check :class:`~dockerlens.labs.Result`."""
+    """What the board stores of one check :class:`~dockerlens.labs.CheckResult`."""
     return {"lab": result.lab, "task": result.task, "title": result.title, "passed": result.passed,
             "reason": result.reason, "seconds": round(result.seconds, 3),
             "exchanges": [] if result.passed else recent_exchanges()}
