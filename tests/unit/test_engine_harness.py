@@ -9,6 +9,12 @@ import pytest
 from dockerlens.engine import daemons, matrix, namespaces, private
 
 
+@pytest.fixture(autouse=True)
+def default_instance(monkeypatch):
+    """The names these tests expect, whatever DOCKERLENS_ENGINES_INSTANCE says."""
+    monkeypatch.setattr(private, "INSTANCE", "")
+
+
 @pytest.fixture
 def engine_dirs(tmp_path, monkeypatch):
     monkeypatch.setattr(private, "RUN", tmp_path / "run")
