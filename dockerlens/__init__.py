@@ -8,6 +8,7 @@ from . import diagrams, replay  # lens.replay.active(), lens.replay.banner(), le
 from .diagrams import objects
 from .engine.connect import DaemonUnavailable, connect
 from .engine.doctor import doctor
+from .engine.facts import facts as engine_facts
 from .engine.images import tag as image
 from .engine.scope import NotOurs, filters, guard, labels, learner, name
 from .labs import check, lab
@@ -22,7 +23,7 @@ from .wire.remote import TLSForwarder, tcp_endpoint
 from .wire.remote import stop_all as stop_tcp_endpoints
 
 __all__ = ["DaemonUnavailable", "NotOurs", "NotRecording", "TLSForwarder", "check", "client",
-           "connect", "course_map", "diagrams", "diff", "doctor", "explain", "filters", "guard", "image",
+           "connect", "course_map", "diagrams", "diff", "doctor", "engine_facts", "explain", "filters", "guard", "image",
            "lab", "labels", "learner", "measure_starts", "name", "objects", "percentile",
            "raw_http", "replay", "reset", "setup", "stop_tcp_endpoints", "tcp_endpoint", "unwatch", "watch", "where",
            "wiretap"]

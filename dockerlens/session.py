@@ -10,7 +10,9 @@ from .engine import scope
 from .wire import wiretap
 from .engine.connect import DaemonUnavailable, connect, find_endpoint
 from .engine.host import DaemonPlace, place
-from .render import GOOD, WARN, show
+from .engine.facts import facts
+from .render import GOOD, WARN
+from .render import show as show_object
 
 _session: dict = {}
 
@@ -29,7 +31,7 @@ class SetupLine:
 
     def __repr__(self) -> str:
         return (f"dockerlens {self.mode.upper()} · lesson {self.lesson} · daemon {self.endpoint} · "
-                f"Docker Engine {self.engine} · API {self.api} · learner {self.learner}"
+                f"{self.engine} · API {self.api} · learner {self.learner}"
                 + (" · wiretap on" if self.wiretap else "") + (f"\n{self.banner}" if self.banner else ""))
 
     def _repr_html_(self) -> str:
@@ -37,7 +39,7 @@ class SetupLine:
         return (f'<div style="font-family:monospace;padding:4px 8px;border-left:4px solid {colour}">'
                 f'<b style="color:{colour}">{self.mode.upper()}</b> · lesson {html.escape(self.lesson)}'
                 f' · daemon <code>{html.escape(self.endpoint)}</code>'
-                f' · Docker Engine {html.escape(self.engine)} · API {html.escape(self.api)}'
+                f' · {html.escape(self.engine)} · API {html.escape(self.api)}'
                 f' · learner <b>{html.escape(self.learner)}</b>'
                 + (' · wiretap on' if self.wiretap else '')
                 + (f'<br><b style="color:{colour}">{html.escape(self.banner)}</b>' if self.banner
@@ -53,13 +55,12 @@ def setup(lesson: str, show: bool = True):
     client = connect(url)
     if url == endpoint:
         wiretap.hook(client)  # no proxy (TCP/TLS or switched off): record SDK calls only
-    version = client.version()
     line = SetupLine("replay" if replay.active() else "live", str(lesson), endpoint,
-                     version.get("Version", "?"), client.api.api_version, scope.learner(),
+                     facts(client).describe(), client.api.api_version, scope.learner(),
                      replay.banner() or "", url != endpoint)
     _session.update(client=client, line=line)
     if show:
-        show(line)
+        show_object(line)
     return client
 
 

@@ -12,6 +12,7 @@ from ..render import BAD, GOOD, left_aligned
 from ..render import WARN as WARN_COLOUR
 from . import images
 from .connect import DaemonUnavailable, connect, find_endpoint
+from .facts import facts
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 MINIMUM = {"jupyterlab": "4.0", "ipykernel": "7.1", "ipywidgets": "8.1.9", "docker": "7.1"}
@@ -100,16 +101,15 @@ def _daemon_rows() -> list[Row]:
     except DaemonUnavailable as err:
         return [Row("daemon", FAIL, "none answered", str(err).replace("\n", " "))]
     info, version = client.info(), client.version()
-    security = info.get("SecurityOptions") or []
-    rootless = any("rootless" in s for s in security)
+    engine = facts(client)
     rows = [
         Row("daemon", OK, f"{endpoint} ({source})"),
-        Row("Docker Engine", OK, version.get("Version", "?")),
+        Row("engine", OK, engine.describe()),
         Row("API version", OK, f"{client.api.api_version} (negotiated; daemon max "
                                 f"{version.get('ApiVersion')}, min {version.get('MinAPIVersion')})"),
         Row("OS/arch", OK, f"{info.get('OperatingSystem')} {version.get('Os')}/{version.get('Arch')}"),
         Row("storage driver", OK, info.get("Driver", "?")),
-        Row("rootless", OK, "yes" if rootless else "no"),
+        Row("rootless", OK, "yes" if engine.rootless else "no"),
     ]
     expected = images.expected_hashes()
     for name in images.ORDER:

@@ -122,7 +122,7 @@ class Recording:
     def __repr__(self) -> str:
         h = self.header
         return (f"<Recording lesson {h.lesson}: {len(self.exchanges)} exchanges, recorded {h.date} "
-                f"from Docker Engine {h.engine} (API {h.api})>")
+                f"from {h.engine} (API {h.api})>")
 
 
 def dumps(recording: Recording) -> bytes:

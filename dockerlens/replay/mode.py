@@ -89,6 +89,12 @@ def check_current(notebook: Path, recording: Recording) -> None:
             f"was made (its code cells differ): run `make record` to record it again")
 
 
+def _engine(recorded: str) -> str:
+    """Recordings name their engine (``Docker Engine 28.5.2 · classic image store``); older ones
+    held the version alone."""
+    return recorded if not recorded[:1].isdigit() else f"Docker Engine {recorded}"
+
+
 def start(lesson: str) -> str:
     """Serve the lesson's recording on a private socket; return its URL (DOCKER_HOST is set)."""
     stop()
@@ -96,7 +102,7 @@ def start(lesson: str) -> str:
     recording = load(path)
     server = ReplayServer(recording, speed=float(os.environ.get(ENV_SPEED, "1") or 1)).start()
     h = recording.header
-    text = (f"REPLAY of a real session recorded on {h.date} from Docker Engine {h.engine} "
+    text = (f"REPLAY of a real session recorded on {h.date} from {_engine(h.engine)} "
             f"(API {h.api}) — nothing is running; {README_HINT}")
     try:
         check_current(ROOT / h.notebook, recording)

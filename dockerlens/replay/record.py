@@ -22,6 +22,7 @@ from ..wire.proxy import Proxy
 from .recorder import Recorder
 from ..engine.connect import connect
 from ..engine.environ import environment
+from ..engine.facts import facts
 from ..engine.scope import reset
 from ..engine.connect import find_endpoint, socket_path
 
@@ -119,7 +120,7 @@ def _header(number: str, notebook: Path, day, learner: str, daemon_socket: str) 
     import docker
     client = docker.DockerClient(base_url=f"unix://{daemon_socket}", version=None)
     try:
-        version = client.version()
+        engine = facts(client).describe()
         api = client.api.api_version
     finally:
         client.close()
@@ -127,7 +128,7 @@ def _header(number: str, notebook: Path, day, learner: str, daemon_socket: str) 
     shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
     return Header(lesson=number, notebook=str(shown),
                   cells_sha256=cells_hash(notebook), date=day.isoformat(),
-                  engine=version.get("Version", "?"), api=api, sdk=docker.__version__,
+                  engine=engine, api=api, sdk=docker.__version__,
                   learner=learner)
 
 

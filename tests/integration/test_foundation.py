@@ -60,7 +60,7 @@ def test_doctor_rows_are_ok_with_a_fix_for_anything_else():
     report = doctor()
     names = [r.check for r in report.rows]
     for wanted in ("Python", "jupyterlab", "ipykernel", "ipywidgets", "docker", "graphviz dot",
-                   "daemon", "Docker Engine", "API version", "OS/arch", "storage driver",
+                   "daemon", "engine", "API version", "OS/arch", "storage driver",
                    "rootless", "image dockerlens/base:1", "image dockerlens/web:1", "docker CLI"):
         assert wanted in names
     assert report.ok, repr(report)
