@@ -13,6 +13,7 @@ from .engine.host import DaemonPlace, place
 from .engine.facts import facts
 from .render import GOOD, WARN
 from .render import show as show_object
+from .show import failures
 
 _session: dict = {}
 
@@ -49,6 +50,7 @@ class SetupLine:
 def setup(lesson: str, show: bool = True):
     """Connect to the daemon, record the lesson, display the setup line; return the client."""
     scope.set_lesson(str(lesson))
+    failures.install()  # errors from here on are explained in the cell that raised them
     wiretap.unroute()  # look for the daemon itself, not at our own proxy
     endpoint = _endpoint(str(lesson))
     url = wiretap.route(endpoint)  # the proxy in front of it; DOCKER_HOST now points there
@@ -101,3 +103,34 @@ def client():
     return _session["client"]
 
 
+
+
+class NotFoundAgain(LookupError):
+    """lens.find() found no course object by that name; the message names the cell to run."""
+
+
+def find(*suffixes: str):
+    """This learner's course object(s) called ``lens.name(suffix)``: after a restart, the
+    section's objects again (``ctr = lens.find("web")``; ``box, job = lens.find("box", "job")``)."""
+    found = tuple(_find_one(client(), suffix) for suffix in suffixes)
+    return found[0] if len(found) == 1 else found
+
+
+def _find_one(docker_client, suffix: str):
+    import docker.errors
+
+    wanted = scope.name(suffix)
+    for kind in (docker_client.containers, docker_client.networks, docker_client.volumes):
+        try:
+            obj = kind.get(wanted)
+        except docker.errors.NotFound:
+            continue
+        if getattr(obj, "name", wanted) != wanted:  # networks match an ID prefix too
+            continue
+        scope.guard(obj)
+        return obj
+    lesson = scope.current_lesson()
+    raise NotFoundAgain(
+        f"no container, network or volume {wanted!r} of learner {scope.learner()}: the cell "
+        f"that creates {suffix!r} has not run since lesson {lesson} was reset (or its name is "
+        f"misspelt). Run that cell, or the lesson from the top (Restart Kernel and Run All Cells).")

@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 from ..engine.connect import find_endpoint
 from ..engine.connect import socket_path as unix_path
 from ..render import CODE_BACKGROUND
+from . import unanswered
 from .exchange import RAW_AGENT
 
 
@@ -81,7 +82,11 @@ def raw(method: str, path: str, body: dict | bytes | None = None, endpoint: str 
         received = bytearray()
         while chunk := sock.recv(65536):
             received += chunk
-    return _parse(request, bytes(received), method)
+    response = _parse(request, bytes(received), method)
+    missed = unanswered.parse(response.status, response.headers, response.body)
+    if missed is not None:  # a replay's 501 is no daemon's answer: say so, not a KeyError later
+        raise missed
+    return response
 
 
 def _parse(request: bytes, received: bytes, method: str) -> RawResponse:
