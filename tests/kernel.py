@@ -53,15 +53,22 @@ class Kernel:
                                             output_hook=outputs.append)
         return CellRun(reply["content"]["status"], outputs)
 
-    def interrupt_after(self, code: str, marker: str, timeout: float = 120) -> CellRun:
-        """Run CODE and interrupt the kernel once its output contains MARKER (Kernel → Interrupt)."""
-        outputs: list[dict] = []
-        sent = []
+    def interrupt_when(self, code: str, ready, timeout: float = 120) -> CellRun:
+        """Run CODE and press Kernel → Interrupt once ``ready()`` is true (polled meanwhile)."""
+        import threading
 
-        def hook(msg):
-            outputs.append(msg)
-            if not sent and marker in msg["content"].get("text", ""):
-                sent.append(1)
-                self.km.interrupt_kernel()
-        reply = self.kc.execute_interactive(code, timeout=timeout, output_hook=hook)
-        return CellRun(reply["content"]["status"], outputs)
+        done = threading.Event()
+
+        def watch():
+            while not done.is_set():
+                if ready():
+                    self.km.interrupt_kernel()
+                    return
+                done.wait(0.05)
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        try:
+            return self.run(code, timeout)
+        finally:
+            done.set()
+            watcher.join(5)

@@ -400,7 +400,7 @@ COURSE_ERRORS: dict[str, tuple[str, str, str]] = {
         "Run the section's cells from its start, or Kernel → Restart Kernel and Run All Cells."),
     "Interrupted": (
         "Interrupted",
-        "Kernel → Interrupt stopped the cell; what it had made so far is removed (above).",
+        "Kernel → Interrupt stopped the cell, and the cell removed what it had made so far.",
         "Run the cell again when you are ready: it starts from nothing."),
     "KeyboardInterrupt": (
         "Interrupted",

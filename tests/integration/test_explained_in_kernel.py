@@ -105,3 +105,27 @@ def test_replay_misses_are_one_clear_box_never_a_keyerror():
         assert_explained(typo, "Not in the recording")
         assert k.run('lens.raw_http("GET", "/_ping").body').status == "ok"  # reads: again
         assert k.run('lens.raw_http("GET", "/_ping").body').status == "ok"
+
+
+def test_interrupting_the_20_starts_removes_what_it_made(client):
+    """Lesson 01's timing cell, interrupted after a few starts: a short box, nothing left over."""
+    from dockerlens.engine import scope
+    cell = ('with lens.wiretap() as tap:\n'
+            '    latency = lens.measure_starts(client, lens.image("base"), 20,\n'
+            '                                  name=lambda i: lens.name(f"start-{i:02d}"), labels=lens.labels())\n'
+            'latency')
+    prefix = scope.name("start-")
+
+    def started():
+        return [c.name for c in client.containers.list(all=True, filters={"name": prefix})]
+
+    with Kernel() as k:
+        assert k.run('import dockerlens as lens\nclient = lens.setup("01")\nlens.reset("01")').status == "ok"
+        run = k.interrupt_when(cell, lambda: len(started()) >= 3)
+        box = assert_explained(run, "Interrupted", "removed the")
+        assert run.errors[0]["content"]["ename"] == "Interrupted"
+        assert started() == [], "the interrupted cell left containers behind"
+        assert k.run(cell).status == "ok"  # run again: no 409, it starts from nothing
+        assert len(started()) == 20
+        k.run('lens.reset("01")')
+    assert len(box) < 20000
