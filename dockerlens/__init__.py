@@ -7,13 +7,12 @@ prepares the daemon, ``wire`` carries and records its bytes, ``show`` explains t
 from . import diagrams, replay  # lens.replay.active(), lens.replay.banner(), lens.diagrams.*
 from .diagrams import objects
 from .engine.connect import DaemonUnavailable, connect
-from .engine.doctor import doctor
 from .engine.facts import facts as engine_facts
 from .engine.images import tag as image
 from .engine.scope import NotOurs, filters, guard, labels, learner, name
 from .labs import check, lab
 from .live import diff, unwatch, watch
-from .session import NotFoundAgain, client, find, reset, setup, where
+from .session import NotFoundAgain, client, doctor, find, reset, setup, where
 from .show.course import course_map
 from .show.explain import explain
 from .show.stats import measure_starts, percentile

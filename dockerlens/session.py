@@ -10,6 +10,7 @@ from .engine import scope
 from .wire import wiretap
 from .engine.connect import DaemonUnavailable, connect, find_endpoint
 from .engine.host import DaemonPlace, place
+from .engine.doctor import doctor as engine_doctor
 from .engine.facts import facts
 from .render import GOOD, WARN
 from .render import show as show_object
@@ -89,6 +90,16 @@ def where(client, endpoint: str | None = None) -> DaemonPlace:
         line = _session.get("line")
         endpoint = line.endpoint if line is not None else client.api.base_url
     return place(client, endpoint)
+
+
+def doctor():
+    """The preflight report; after setup() its daemon is the setup line's, the wiretap its route."""
+    line = _session.get("line")
+    if line is None:
+        return engine_doctor()
+    found = wiretap.routed()
+    source = "replay of a recording" if line.mode == "replay" else "setup()"
+    return engine_doctor((line.endpoint, source), found[0] if found else "")
 
 
 def reset(lesson: str | None = None):
