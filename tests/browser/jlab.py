@@ -64,6 +64,7 @@ class JupyterServer:
     port: int = field(default_factory=free_port)
     token: str = field(default_factory=lambda: secrets.token_hex(16))
     proc: subprocess.Popen | None = None
+    env: dict[str, str] = field(default_factory=dict)  # extra environment (its kernels inherit it)
 
     @property
     def base(self) -> str:
@@ -71,7 +72,8 @@ class JupyterServer:
 
     @property
     def log(self) -> Path:
-        return OUTPUT / "jupyterlab.log"
+        return OUTPUT / ("jupyterlab.log" if not self.env else "jupyterlab-" +
+                         "-".join(f"{v}" for v in self.env.values()).lower() + ".log")
 
     def start(self, seconds: float = 60) -> None:
         settings = self.home / "settings"
@@ -79,7 +81,7 @@ class JupyterServer:
             path = settings / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(value))
-        env = {**os.environ, "DOCKERLENS_LEARNER": self.learner,
+        env = {**os.environ, **self.env, "DOCKERLENS_LEARNER": self.learner,
                "JUPYTERLAB_SETTINGS_DIR": str(settings),
                "JUPYTERLAB_WORKSPACES_DIR": str(self.home / "workspaces"),
                "JUPYTER_RUNTIME_DIR": str(self.home / "runtime"),
