@@ -202,8 +202,7 @@ class Explanation:
     def _repr_html_(self) -> str:
         row = '<div style="margin-top:3px"><b>{}</b> {}</div>'
         seq = f" · exchange #{self.exchange.seq} ({self.exchange.client})" if self.exchange else ""
-        head = (f'<b style="color:{BAD}">{self.status} {html.escape(self.reason)}</b> · '
-                f'<code>{html.escape(self.asked)}</code> · operation '
+        head = (f'<b style="color:{BAD}">{self.status} {html.escape(self.reason)}</b> · operation '
                 f'<b>{html.escape(self.operation)}</b>{seq}') if self.method else \
             f'<b style="color:{BAD}">{html.escape(self.title)}</b>'
         parts = [f"<div>{head}</div>"]
@@ -283,7 +282,7 @@ def replay_miss(missed: NotAnswered) -> Explanation:
     """The one box for a request a replay could not answer: what happened and how to go on."""
     if missed.kind == REPEATED:
         return Explanation(
-            "replay", "", "", 501, "", missed.message,
+            "replay", "", "", 501, "", "",
             f"`{missed.request}` changes something, and the recording has that change once: the "
             "daemon did it when this cell first ran. Answering again as if it happened again "
             "would not be true (a real daemon might answer 409, or make a second object).",
@@ -292,7 +291,7 @@ def replay_miss(missed: NotAnswered) -> Explanation:
     has = f"the recording has {' or '.join(f'`{r}`' for r in missed.recorded)}" \
         if missed.recorded else "the recording has no request like it"
     return Explanation(
-        "replay", "", "", 501, "", missed.message,
+        "replay", "", "", 501, "", "",
         f"This request was not recorded: {has}. A replay can only answer what the recorded "
         "daemon was asked; an edited cell asks something else.",
         fix=f"Run the cells unchanged (Edit → Undo, or Restart Kernel and Run All Cells), or {LIVE}.",

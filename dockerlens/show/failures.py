@@ -58,7 +58,8 @@ def _handler(shell, etype, value, tb, tb_offset=None):
         return None
     from IPython.display import display
     display({"text/html": why._repr_html_(), "text/plain": repr(why)}, raw=True)
-    short = [f"{etype.__name__}: {why.title or why.note.split(':')[0]} (explained above; the full "
-             "traceback is under 'full traceback')"]
+    what = why.title or why.note.split(":")[0]
+    short = [f"{etype.__name__}" + (f": {what}" if what != etype.__name__ else "")
+             + " (explained above; the full traceback is under 'full traceback')"]
     shell._showtraceback(etype, value, short)
     return None
