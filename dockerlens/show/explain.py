@@ -405,6 +405,17 @@ COURSE_ERRORS: dict[str, tuple[str, str, str]] = {
         "Interrupted",
         "Kernel → Interrupt stopped the cell where it was; what it made before stays.",
         "Run the cell again, or the lesson's first cell (`lens.reset(...)`) to start clean."),
+    "ContainerError": (
+        "The container's command failed",
+        "`containers.run()` without `detach=True` waits for the container, and its command exited "
+        "with a non-zero status: the daemon did its part, the program inside failed (above: its "
+        "exit status and what it wrote to stderr).",
+        "Fix the command, or run it with `detach=True` and read `ctr.wait()` and `ctr.logs()`."),
+    "BuildError": (
+        "The image build failed",
+        "A step of the Dockerfile failed while the daemon built the image; the message names it.",
+        "Fix that step (the build log shows its output), then build again: the steps before it "
+        "come from the build cache."),
     "StaleRecording": (
         "This notebook changed after its recording",
         "A replay answers only the requests that were recorded.",

@@ -129,3 +129,10 @@ def test_interrupting_the_20_starts_removes_what_it_made(client):
         assert len(started()) == 20
         k.run('lens.reset("01")')
     assert len(box) < 20000
+
+
+def test_a_failing_command_in_run_is_the_programs_failure_not_the_daemons(kernel):
+    run = kernel.run('client.containers.run(lens.image("base"), ["sh", "-c", "echo oops >&2; exit 3"], '
+                     'labels=lens.labels(), remove=True)')
+    box = assert_explained(run, "The container&#x27;s command failed", "exit status 3", "oops", "detach=True")
+    assert "could not get an answer" not in box
