@@ -51,15 +51,22 @@ def file_browser_open(nb) -> None:
     panel.wait_for(state="visible")
 
 
-def fit_of(img) -> dict:
-    """How the panel's <img> sits in its output area: widths in CSS px and its smallest text."""
-    src = unquote(img.get_attribute("src").split(",", 1)[1])
-    root = ET.fromstring(src)
-    view_width = float(root.get("viewBox").split()[2])
+def fit_of(img, tries: int = 5) -> dict:
+    """How the panel's <img> sits in its output area: widths in CSS px and its smallest text.
+
+    Read in one evaluation; a live panel may replace its <img> meanwhile, so read again then."""
+    for attempt in range(tries):
+        found = img.evaluate(
+            "i => { const o = i.closest('.jp-OutputArea-output');"
+            " return o && [i.src, i.getBoundingClientRect().width, o.clientWidth, o.scrollWidth]; }")
+        if found:
+            break
+        img.page.wait_for_timeout(300)
+    assert found, "the panel's <img> kept being replaced while it was measured"
+    src, width, output, scroll = found
+    src = unquote(src.split(",", 1)[1])
+    view_width = float(ET.fromstring(src).get("viewBox").split()[2])
     fonts = [float(f) for f in re.findall(r'font-size="([\d.]+)"', src)]
-    width, output, scroll = img.evaluate(
-        "i => { const o = i.closest('.jp-OutputArea-output');"
-        " return [i.getBoundingClientRect().width, o.clientWidth, o.scrollWidth]; }")
     return {"img": width, "output": output, "scroll": scroll,
             "min_text_px": min(fonts) * width / view_width}
 
@@ -249,7 +256,7 @@ def test_an_edited_cell_in_replay_gets_one_clear_box(replay_lab):
     nb.type_into(nb.cell(create), source.replace('lens.name("web")', 'lens.name("web2")'))
     nb.run_cell(create)
     assert_box(nb, nb.cell(create), "mistake-replay-edited", "Not in the recording",
-               "this request was not recorded", "the recording has", "make lab / dev container",
+               "This request was not recorded", "the recording has", "make lab / dev container",
                "Run the cells unchanged")
     assert original
     nb.type_into(nb.cell(create), source)  # back as it was: the recording answers it
