@@ -76,3 +76,20 @@ def stacked(svgs: list[str], title: str, gap: float = 12.0, fit_px: float = FIT_
             f'height="{math.ceil(round(height * PX_PER_PT * scale, 6))}px" '
             f'viewBox="0 0 {width} {height}"><title>{title}</title>'
             + "".join(parts) + "</svg>")
+
+
+PROLOG = '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+
+
+def fitted(svg: str, fit_px: float = FIT_PX) -> str:
+    """SVG unchanged if it fits FIT_PX, else wrapped and scaled to fit (text ≥ MIN_TEXT_PX).
+
+    >>> small = '<svg width="100pt" height="50pt" viewBox="0 0 100 50"></svg>'
+    >>> fitted(small) == small
+    True
+    """
+    width, _, body = _body(svg)
+    if width * PX_PER_PT <= fit_px:
+        return svg
+    match = re.search(r"<title>([^<]*)</title>", body)
+    return PROLOG + stacked([svg], match.group(1) if match else "diagram", fit_px=fit_px)
