@@ -44,7 +44,8 @@ def resume_points(notebook: Path) -> list[int]:
 RUN_TWICE = ["01-containers-vs-vms", "02-docker-engine", "03-architecture", "05-containers",
              "06-networks", "07-volumes", "08-events"]
 # with a resume cell in each section that needs an earlier section's objects
-LESSONS = ["01-containers-vs-vms", "02-docker-engine", "05-containers", "06-networks", "07-volumes", "08-events"]
+LESSONS = ["01-containers-vs-vms", "02-docker-engine", "03-architecture", "05-containers",
+           "06-networks", "07-volumes", "08-events"]
 
 
 @pytest.mark.parametrize("lesson", RUN_TWICE)
