@@ -10,10 +10,12 @@ from .engine import scope
 from .wire import wiretap
 from .engine.connect import DaemonUnavailable, connect, find_endpoint
 from .engine.host import DaemonPlace, place
+from .engine.doctor import doctor as engine_doctor
 from .engine.facts import facts
 from .render import GOOD, WARN
 from .render import show as show_object
 from .engine.rootless import PRIVATE
+from .show import failures
 
 _session: dict = {}
 
@@ -53,6 +55,7 @@ class SetupLine:
 def setup(lesson: str, show: bool = True):
     """Connect to the daemon, record the lesson, display the setup line; return the client."""
     scope.set_lesson(str(lesson))
+    failures.install()  # errors from here on are explained in the cell that raised them
     wiretap.unroute()  # look for the daemon itself, not at our own proxy
     endpoint = _endpoint(str(lesson))
     url = wiretap.route(endpoint)  # the proxy in front of it; DOCKER_HOST now points there
@@ -94,6 +97,16 @@ def where(client, endpoint: str | None = None) -> DaemonPlace:
     return place(client, endpoint)
 
 
+def doctor():
+    """The preflight report; after setup() its daemon is the setup line's, the wiretap its route."""
+    line = _session.get("line")
+    if line is None:
+        return engine_doctor()
+    found = wiretap.routed()
+    source = "replay of a recording" if line.mode == "replay" else "setup()"
+    return engine_doctor((line.endpoint, source), found[0] if found else "")
+
+
 def reset(lesson: str | None = None):
     """Remove this learner's labelled course objects (of one lesson if given) and report them."""
     return scope.reset(client(), lesson)
@@ -106,3 +119,34 @@ def client():
     return _session["client"]
 
 
+
+
+class NotFoundAgain(LookupError):
+    """lens.find() found no course object by that name; the message names the cell to run."""
+
+
+def find(*suffixes: str):
+    """This learner's course object(s) called ``lens.name(suffix)``: after a restart, the
+    section's objects again (``ctr = lens.find("web")``; ``box, job = lens.find("box", "job")``)."""
+    found = tuple(_find_one(client(), suffix) for suffix in suffixes)
+    return found[0] if len(found) == 1 else found
+
+
+def _find_one(docker_client, suffix: str):
+    import docker.errors
+
+    wanted = scope.name(suffix)
+    for kind in (docker_client.containers, docker_client.networks, docker_client.volumes):
+        try:
+            obj = kind.get(wanted)
+        except docker.errors.NotFound:
+            continue
+        if getattr(obj, "name", wanted) != wanted:  # networks match an ID prefix too
+            continue
+        scope.guard(obj)
+        return obj
+    lesson = scope.current_lesson()
+    raise NotFoundAgain(
+        f"no container, network or volume {wanted!r} of learner {scope.learner()}: the cell "
+        f"that creates {suffix!r} has not run since lesson {lesson} was reset (or its name is "
+        f"misspelt). Run that cell, or the lesson from the top (Restart Kernel and Run All Cells).")

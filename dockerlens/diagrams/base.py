@@ -4,6 +4,7 @@ from __future__ import annotations
 import graphviz
 
 from . import theme
+from .compose import fitted
 
 
 class Diagram:
@@ -26,7 +27,8 @@ class Diagram:
         return theme.svg(self.build())
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        """The SVG and a text line, as IPython asks: only INCLUDE's types, none of EXCLUDE's."""
-        makers = {"image/svg+xml": self.svg, "text/plain": lambda: repr(self)}
+        """The SVG (fitted to a notebook's output area) and a text line, as IPython asks: only
+        INCLUDE's types, none of EXCLUDE's."""
+        makers = {"image/svg+xml": lambda: fitted(self.svg()), "text/plain": lambda: repr(self)}
         wanted = [m for m in makers if (not include or m in include) and m not in (exclude or ())]
         return {mime: makers[mime]() for mime in wanted}

@@ -31,7 +31,7 @@ def digraph(name: str, rankdir: str = "LR", **graph_attr: str) -> graphviz.Digra
              ranksep="0.45", pad="0.15", **graph_attr)
     dot.attr("node", fontname=FONT, fontsize="10", shape="box", style="rounded,filled",
              fillcolor="white", color=INK, penwidth="1")
-    dot.attr("edge", fontname=FONT, fontsize="9", color=MUTED, fontcolor=INK, arrowsize="0.7")
+    dot.attr("edge", fontname=FONT, fontsize="10", color=MUTED, fontcolor=INK, arrowsize="0.7")
     return dot
 
 

@@ -95,17 +95,20 @@ def _cli_row() -> Row:
     return Row("docker CLI", OK, f"{out.stdout.strip() or '?'} ({path})")
 
 
-def _daemon_rows() -> list[Row]:
+def _daemon_rows(daemon: tuple[str, str] | None = None, route: str = "") -> list[Row]:
     try:
-        endpoint, source = find_endpoint()
-        client = connect(endpoint)
+        endpoint, source = daemon or find_endpoint()
+        client = connect(route or endpoint)
     except DaemonUnavailable as err:
         return [Row("daemon", FAIL, "none answered", str(err).replace("\n", " "))] + [
             Row(*found) for found in daemon_history()]
     info, version = client.info(), client.version()
     engine = facts(client)
-    rows = [
-        Row("daemon", OK, f"{endpoint} ({source})"),
+    rows = [Row("daemon", OK, f"{endpoint} ({source})")]
+    if route:
+        rows.append(Row("route", OK, f"through the wiretap {route} (every request is shown "
+                                     "in lens.wiretap)"))
+    rows += [
         Row("engine", OK, engine.describe()),
         Row("API version", OK, f"{client.api.api_version} (negotiated; daemon max "
                                 f"{version.get('ApiVersion')}, min {version.get('MinAPIVersion')})"),
@@ -135,11 +138,14 @@ def _daemon_rows() -> list[Row]:
     return rows
 
 
-def doctor() -> DoctorReport:
-    """Check Python, packages, dot, the daemon and the course images; every failing row says the fix."""
+def doctor(daemon: tuple[str, str] | None = None, route: str = "") -> DoctorReport:
+    """Check Python, packages, dot, the daemon and the course images; every failing row says the fix.
+
+    DAEMON is (endpoint, where it was found) when the caller knows it (``lens.doctor()`` after
+    setup: the daemon the setup line names); ROUTE the wiretap proxy requests go through."""
     rows = [Row("Python", OK, platform.python_version())]
     rows += [_version_row(p) for p in ("jupyterlab", "ipykernel", "ipywidgets", "docker")]
     rows.append(_dot_row())
-    rows += _daemon_rows()
+    rows += _daemon_rows(daemon, route)
     rows.append(_cli_row())
     return DoctorReport(rows)

@@ -8,6 +8,7 @@ retried until it passes or its time bound ``within`` runs out.
 from __future__ import annotations
 
 import html
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -67,6 +68,18 @@ def _daemon_error(err: Exception) -> str:
     if isinstance(err, (requests.exceptions.RequestException, ConnectionError)):
         return f"{type(err).__name__}: {str(err)[:160]}"
     return ""
+
+
+def heading_anchor(heading: str) -> str:
+    """The id JupyterLab 4 gives a Markdown heading: its text, spaces as ``-`` (rendermime's
+    createHeaderId), so ``lesson.ipynb#Restart-policies`` opens the lesson at that section.
+
+    >>> heading_anchor("`Mounts` in inspect")
+    'Mounts-in-inspect'
+    """
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # [text](link) renders as text
+    text = re.sub(r"[`*]", "", text)
+    return text.strip().replace(" ", "-")
 
 
 @dataclass
@@ -177,7 +190,7 @@ class Lab:
             result.hint = task.hint
         if not result.passed and failures >= LESSON_AFTER:
             result.lesson = f"see lesson {self.number}, section “{task.section}”"
-            result.link = self.lesson_link
+            result.link = f"{self.lesson_link}#{heading_anchor(task.section)}"
         report_to_board(result)  # a classroom's board, if there is one (never waits, never fails)
         return result
 

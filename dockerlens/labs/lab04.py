@@ -16,7 +16,7 @@ def ref() -> str:
 
 
 @LAB.task(1, "an image tagged `lens.name(\"app\") + \":1.0\"` with the label purpose=lab04",
-          section="Build an image from a Dockerfile",
+          section="Build an image from a Dockerfile: two builders",
           hint="`client.images.build(path=folder, tag=lens.name(\"app\") "
           "+ \":1.0\", labels=lens.labels(purpose=\"lab04\"))`")
 def tagged(ctx):
@@ -47,7 +47,7 @@ def layers(ctx):
 
 
 @LAB.task(3, f"a container whose default command printed `{MESSAGE}`",
-          section="Build an image from a Dockerfile",
+          section="Build an image from a Dockerfile: two builders",
           within=5, hint=f"end the Dockerfile with `CMD [\"cat\", \"/app/message.txt\"]` (the file "
                          f"holding `{MESSAGE}`), then run `lens.name(\"app\")` without a command")
 def default_command(ctx):

@@ -1,4 +1,4 @@
-"""``lens.watch()``: the architecture and the object graph, side by side, kept up to date.
+"""``lens.watch()``: the architecture above the object graph, fitted to the output area, kept up to date.
 
 A panel owns one event follower (daemon events → the object graph is stale), listens to
 the wiretap (the latest exchange → the lit path), and one renderer thread that redraws a
@@ -11,7 +11,7 @@ from typing import Callable
 
 from ..engine import scope
 from ..diagrams.architecture import Architecture
-from ..diagrams.compose import side_by_side
+from ..diagrams.compose import stacked
 from ..diagrams.objectgraph import ObjectGraph
 from ..diagrams.state import Snapshot
 from . import direct
@@ -94,7 +94,7 @@ class Panel:
         svgs = [self.architecture().svg()]
         if self.show_objects:
             svgs.append(ObjectGraph(self.snapshot).svg())
-        return side_by_side(svgs, MARKER)
+        return stacked(svgs, MARKER)
 
     def architecture(self) -> Architecture:
         ex = self.exchange

@@ -27,6 +27,7 @@ import time
 from bisect import bisect_left
 from collections import defaultdict
 
+from ..wire.operations import operation
 from .format import RecordedExchange, normalise
 
 
@@ -89,6 +90,21 @@ class Matcher:
         distance = abs(self.epochs[index] - self.epoch)
         cut = self.exchanges[index].cut  # a whole answer beats one the client hung up on
         return (distance != 0, used, cut, distance, -index if used else index)
+
+    def alike(self, method: str, target: str, limit: int = 2) -> list[str]:
+        """Recorded requests of the same operation (nearest first): what an edited cell changed."""
+        wanted = operation(method, target)
+        found: list[str] = []
+        order = sorted(range(len(self.exchanges)), key=lambda i: abs(self.epochs[i] - self.epoch))
+        for index in order:
+            ex = self.exchanges[index]
+            text = " ".join(ex.key)
+            if ex.key[0] == method.upper() and operation(ex.method, ex.target) == wanted \
+                    and text not in found:
+                found.append(text)
+            if len(found) == limit:
+                break
+        return found
 
     def recorded_count(self, method: str, target: str) -> int:
         return len(self.by_key.get(normalise(method, target), []))

@@ -96,13 +96,12 @@ def record_notebook(number: str, notebook: Path, daemon_socket: str, out: Path =
 
 
 def nbval_runs(cell: dict) -> bool:
-    """Whether nbval executes this code cell (not marked NBVAL_SKIP / tagged nbval-skip)."""
-    source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-    return "NBVAL_SKIP" not in source and "nbval-skip" not in cell.get("metadata", {}).get("tags", [])
+    """Whether nbval executes this code cell (the course marks cells with tags, not comments)."""
+    return "nbval-skip" not in cell.get("metadata", {}).get("tags", [])
 
 
 def execute(notebook: Path) -> None:
-    """Run the cells nbval runs (NBVAL_SKIP left out; NBVAL_RAISES_EXCEPTION may raise)."""
+    """Run the cells nbval runs (tag nbval-skip left out; tag raises-exception may raise)."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -111,8 +110,6 @@ def execute(notebook: Path) -> None:
     for cell in nb.cells:
         if cell.cell_type == "code" and not nbval_runs(cell):
             continue
-        if cell.cell_type == "code" and "NBVAL_RAISES_EXCEPTION" in cell.source:
-            cell.setdefault("metadata", {}).setdefault("tags", []).append("raises-exception")
         cells.append(cell)
     nb.cells = cells
     NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,

@@ -4,7 +4,9 @@ Every answer is the recorded daemon's bytes, sent with the recorded timing (scal
 ``speed``): chunked streams such as ``/events`` animate as they did, hijacked exec/attach
 connections get the ``101`` head, then the frames, then ``shutdown(SHUT_RDWR)``. A stream
 that was still open when the client left stays open until the client closes it. A request
-that was not recorded gets a ``501`` whose JSON message names it and says how to fix it.
+that was not recorded gets a ``501`` whose JSON message names it, says why (a change asked
+again, or a request the recording does not have, with what it has instead) and how to go
+on (``wire.unanswered`` reads it back).
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ import time
 
 from ..wire.http import body_pieces, read_head
 from ..wire.proxy import peer_closed
-from .format import RecordedExchange, Recording, to_bytes
+from ..wire.unanswered import HEADER, NOT_RECORDED, REPEATED, body
+from .format import RecordedExchange, Recording, normalise, to_bytes
 from .matcher import Matcher
 
 
@@ -141,20 +144,26 @@ class ReplayServer:
             conn.sendall(to_bytes(data))
 
     def _not_recorded(self, method: str, target: str) -> bytes:
-        """A 501 that names the request and the fix (HEAD gets the head only)."""
+        """A 501 that names the request, why it has no answer, and what the recording has."""
         header = self.recording.header
-        seen = self.matcher.recorded_count(method, target)
-        detail = (f"it was recorded {seen} time(s) and has been answered already" if seen
-                  else "it is not in the recording")
-        message = (f"dockerlens is REPLAYING a session recorded on {header.date} from Docker "
-                   f"Engine {header.engine}; {method} {target} cannot be answered: {detail}. "
-                   "Run the notebook's cells unchanged and in order, or use a live daemon "
-                   "(see README); after changing a notebook, record it again with `make record`.")
+        request = " ".join(normalise(method, target))
+        if self.matcher.recorded_count(method, target):
+            kind, recorded = REPEATED, [request]
+            detail = ("the recording has it, and it was answered already: it changes something, "
+                      "and the recorded daemon did that change once")
+        else:
+            kind, recorded = NOT_RECORDED, self.matcher.alike(method, target)
+            detail = ("this request was not recorded" + (
+                f": the recording has {' or '.join(recorded)}" if recorded else ""))
+        message = (f"dockerlens is REPLAYING a session recorded on {header.date} from "
+                   f"{header.engine}; {method} {target} cannot be answered: {detail}. "
+                   "Run the cells unchanged and in order (Kernel → Restart Kernel and Run All "
+                   "Cells), or open the course with a live daemon (make lab / dev container).")
         self.misses.append(f"{method} {target}")
-        body = json.dumps({"message": message}).encode()
-        head = (f"HTTP/1.1 501 Not Implemented\r\nApi-Version: {header.api}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
-        return head if method.upper() == "HEAD" else head + body
+        data = body(kind, request, recorded, message)
+        head = (f"HTTP/1.1 501 Not Implemented\r\nApi-Version: {header.api}\r\n{HEADER}: {kind}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n").encode()
+        return head if method.upper() == "HEAD" else head + data
 
 
 def _drain(reader) -> None:

@@ -1,6 +1,8 @@
-"""Read a classic-builder log (``client.images.build()``'s second value) as a table of steps.
+"""Read a build log (``client.images.build()``'s second value) as a table of steps.
 
 Lesson 04 uses it to show which Dockerfile steps came from the build cache and which ran again.
+Two wordings: Docker's classic builder (``Step 2/4 : RUN ...``, `` ---> Using cache``) and
+Buildah behind Podman's compatible API (``STEP 2/4: RUN ...``, ``--> Using cache ID``).
 """
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from dataclasses import dataclass
 
 from ..render import left_aligned
 
-STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
-LAYER = re.compile(r"^ ---> ([0-9a-f]{12})$")
+STEP = re.compile(r"^(?:Step (\d+)/\d+ : |STEP (\d+)/\d+: )(.*)$")
+LAYER = re.compile(r"^ ?-{2,3}> ([0-9a-f]{12,64})$")
+CACHED = re.compile(r"^ ?-{2,3}> Using cache(?: ([0-9a-f]{12,64}))?$")
 
 
 @dataclass
@@ -40,11 +43,12 @@ class BuildSteps(list):
         for line in text.splitlines():
             line = line.rstrip()
             if found := STEP.match(line):
-                steps.append(Step(int(found.group(1)), found.group(3)))
-            elif steps and line == " ---> Using cache":
+                steps.append(Step(int(found.group(1) or found.group(2)), found.group(3)))
+            elif steps and (found := CACHED.match(line)):
                 steps[-1].cached = True
+                steps[-1].image = (found.group(1) or "")[:12]
             elif steps and (found := LAYER.match(line)):
-                steps[-1].image = found.group(1)
+                steps[-1].image = found.group(1)[:12]
         return steps
 
     @property

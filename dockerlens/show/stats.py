@@ -60,6 +60,20 @@ class StartLatency:
     running: list[float] = field(default_factory=list)
     references: list[Reference] = field(default_factory=lambda: list(VM_BOOT))
 
+    def started_one(self, client, image: str, command: list[str] | None, name: str,
+                    labels: dict[str, str]) -> None:
+        """Create and start one container; add its two timings."""
+        t0 = time.perf_counter()
+        ctr = client.containers.create(image, command or ["sleep", "300"], name=name, labels=labels)
+        ctr.start()
+        self.started.append(time.perf_counter() - t0)
+        while ctr.status != "running":
+            ctr.reload()
+            if ctr.status == "exited":
+                raise RuntimeError(f"container {ctr.name} exited while being timed; "
+                                   f"its logs: {ctr.logs()[-300:]!r}")
+        self.running.append(time.perf_counter() - t0)
+
     @property
     def median(self) -> float:
         return percentile(self.running, 50)
@@ -118,24 +132,46 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
+class Interrupted(KeyboardInterrupt):
+    """Kernel → Interrupt stopped a cell that makes many objects; what it made is removed."""
+
+
 def measure_starts(client, image: str, count: int, name, labels: dict[str, str],
                    command: list[str] | None = None) -> StartLatency:
     """Create and start COUNT containers one after another; time each until it runs.
 
     ``name(i)`` gives the i-th container's name. The containers are left running (the
     caller removes them) so that the measurement includes nothing but creating and starting.
+    Interrupted, it removes the containers it made and raises :class:`Interrupted` saying so.
     """
-    result = StartLatency()
-    for i in range(count):
-        t0 = time.perf_counter()
-        ctr = client.containers.create(image, command or ["sleep", "300"], name=name(i),
-                                       labels=labels)
-        ctr.start()
-        result.started.append(time.perf_counter() - t0)
-        while ctr.status != "running":
-            ctr.reload()
-            if ctr.status == "exited":
-                raise RuntimeError(f"container {ctr.name} exited while being timed; "
-                                   f"its logs: {ctr.logs()[-300:]!r}")
-        result.running.append(time.perf_counter() - t0)
+    result, reached = StartLatency(), 0
+    try:
+        for reached in range(count):
+            result.started_one(client, image, command, name(reached), labels)
+    except KeyboardInterrupt:
+        removed = _remove_named(client, [name(i) for i in range(reached + 1)])
+        raise Interrupted(f"stopped after {len(result.running)} of {count} starts; removed the "
+                          f"{len(removed)} container(s) this cell made"
+                          + (f" ({removed[0]} … {removed[-1]})" if removed else "")) from None
     return result
+
+
+def _remove_named(client, names: list[str]) -> list[str]:
+    """Remove this learner's containers of these names (a second interrupt is ignored)."""
+    import docker.errors
+
+    from ..engine.scope import is_ours
+    removed = []
+    for wanted in names:
+        for _ in range(3):  # an interrupt during the removal must not leave it half done
+            try:
+                ctr = client.containers.get(wanted)
+                if is_ours(ctr):
+                    ctr.remove(force=True)
+                    removed.append(wanted)
+                break
+            except docker.errors.NotFound:
+                break
+            except KeyboardInterrupt:
+                continue
+    return removed

@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 from ..engine.connect import find_endpoint
 from ..engine.connect import socket_path as unix_path
 from ..render import CODE_BACKGROUND
+from . import unanswered
 from .exchange import RAW_AGENT
 from .http import Incomplete, parse_response
 
@@ -84,7 +85,11 @@ def raw(method: str, path: str, body: dict | bytes | None = None, endpoint: str 
         except (BrokenPipeError, ConnectionResetError):
             pass  # the daemon answered and closed before it took the whole body: read its answer
         received = _receive(sock)
-    return _parse(request, received, method)
+    response = _parse(request, received, method)
+    missed = unanswered.parse(response.status, response.headers, response.body)
+    if missed is not None:  # a replay's 501 is no daemon's answer: say so, not a KeyError later
+        raise missed
+    return response
 
 
 def _receive(sock: socket.socket) -> bytes:

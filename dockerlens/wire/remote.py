@@ -342,8 +342,11 @@ def _close(sock) -> None:
         pass
 
 
-def tcp_endpoint(port: int = 0, target: str | None = None) -> TLSForwarder:
-    """Start (replacing any previous one) the course's mutual-TLS endpoint on 127.0.0.1."""
+def tcp_endpoint(port: int = 0, target: str | None = None, reuse: bool = False) -> TLSForwarder:
+    """Start (replacing any previous one) the course's mutual-TLS endpoint on 127.0.0.1; with
+    REUSE, the one this kernel already runs, if any (a lesson's resume cell after a restart)."""
+    if reuse and _FORWARDERS:
+        return next(iter(_FORWARDERS.values()))
     return TLSForwarder(port, target).start()
 
 

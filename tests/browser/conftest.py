@@ -52,29 +52,35 @@ def jupyter(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser(chromium, jupyter, tmp_path_factory):
-    """Chromium in a network namespace of its own (see netns.py), reaching JupyterLab."""
+def playwright():
+    """One Playwright driver for the session (the sync API runs one per thread)."""
     from playwright.sync_api import sync_playwright
-    home = tmp_path_factory.mktemp("chromium")
-    relay = UnixToTcp(home / "jupyter.sock", jupyter.port)
-    executable = launcher(home, relay.path, jupyter.port, chromium)
+    with sync_playwright() as pw:
+        yield pw
+
+
+def launch(pw, chromium: str, server: JupyterServer, home):
+    """Chromium in a network namespace of its own (see netns.py), reaching SERVER; and its relay."""
+    relay = UnixToTcp(home / "jupyter.sock", server.port)
+    executable = launcher(home, relay.path, server.port, chromium)
     if executable is None:
         warnings.warn("no network namespace for Chromium (unshare missing or not permitted): "
                       "Docker's network changes may abort its requests (ERR_NETWORK_CHANGED)")
-    with sync_playwright() as pw:
-        chrome = pw.chromium.launch(executable_path=executable or chromium, headless=True,
-                                    args=CHROMIUM_ARGS)
-        yield chrome
-        chrome.close()
+    return pw.chromium.launch(executable_path=executable or chromium, headless=True,
+                              args=CHROMIUM_ARGS), relay
+
+
+@pytest.fixture(scope="session")
+def browser(playwright, chromium, jupyter, tmp_path_factory):
+    """Chromium in a network namespace of its own (see netns.py), reaching JupyterLab."""
+    chrome, relay = launch(playwright, chromium, jupyter, tmp_path_factory.mktemp("chromium"))
+    yield chrome
+    chrome.close()
     relay.close()
 
 
-@pytest.fixture
-def lab(browser, jupyter, client):
-    """Open a notebook of the course copy: ``lab("notebooks/00-preflight.ipynb")``.
-
-    On teardown: fail on console errors, shut the kernels down, reset the browser learner.
-    """
+def notebooks_in(browser, jupyter, client):
+    """A generator for a ``lab``-like fixture: open notebooks, then check and clean up."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     opened: list[NotebookPage] = []
 
@@ -102,3 +108,12 @@ def lab(browser, jupyter, client):
     assert not errors, ("JavaScript errors in the page's console:\n" + "\n".join(errors)
                         + "\nfailed requests:\n" + "\n".join(failed))
     assert not report.failed, repr(report)
+
+
+@pytest.fixture
+def lab(browser, jupyter, client):
+    """Open a notebook of the course copy: ``lab("notebooks/00-preflight.ipynb")``.
+
+    On teardown: fail on console errors, shut the kernels down, reset the browser learner.
+    """
+    yield from notebooks_in(browser, jupyter, client)

@@ -65,6 +65,7 @@ class JupyterServer:
     port: int = field(default_factory=free_port)
     token: str = field(default_factory=lambda: secrets.token_hex(16))
     proc: subprocess.Popen | None = None
+    env: dict[str, str] = field(default_factory=dict)  # extra environment (its kernels inherit it)
 
     @property
     def base(self) -> str:
@@ -72,7 +73,8 @@ class JupyterServer:
 
     @property
     def log(self) -> Path:
-        return OUTPUT / "jupyterlab.log"
+        return OUTPUT / ("jupyterlab.log" if not self.env else "jupyterlab-" +
+                         "-".join(f"{v}" for v in self.env.values()).lower() + ".log")
 
     def start(self, seconds: float = 60) -> None:
         settings = self.home / "settings"
@@ -80,7 +82,7 @@ class JupyterServer:
             path = settings / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(value))
-        env = {**os.environ, "DOCKERLENS_LEARNER": self.learner,
+        env = {**os.environ, **self.env, "DOCKERLENS_LEARNER": self.learner,
                "JUPYTERLAB_SETTINGS_DIR": str(settings),
                "JUPYTERLAB_WORKSPACES_DIR": str(self.home / "workspaces"),
                "JUPYTER_RUNTIME_DIR": str(self.home / "runtime"),
@@ -210,10 +212,21 @@ class NotebookPage:
         """Run → Run All Cells, as a learner does; wait until no cell is queued or running."""
         return self._run_menu("Run All Cells", seconds)
 
-    def run_from(self, contains: str, seconds: float = 180) -> RunResult:
+    def run_from(self, contains: str, seconds: float = 180, nth: int | None = None) -> RunResult:
         """Select the cell containing CONTAINS, then Run → Run Selected Cell and All Below."""
-        self.cell(contains).locator(".jp-InputArea-prompt").click()  # selects, command mode
+        self.cell(contains, nth).locator(".jp-InputArea-prompt").click()  # selects, command mode
         return self._run_menu("Run Selected Cell and All Below", seconds)
+
+    def run_above(self, contains: str, seconds: float = 180, nth: int | None = None) -> RunResult:
+        """Select the cell containing CONTAINS, then Run → Run All Above Selected Cell."""
+        self.cell(contains, nth).locator(".jp-InputArea-prompt").click()
+        return self._run_menu("Run All Above Selected Cell", seconds)
+
+    def start_cell(self, contains: str, nth: int | None = None) -> None:
+        """Shift+Enter in a cell without waiting for it (a long cell, to interrupt)."""
+        self.cell(contains, nth).locator(".jp-InputArea-editor").click()
+        self.page.keyboard.press("Shift+Enter")
+        self._wait(lambda: self.server.kernel_state(self.relpath) == "busy", 30, "the cell to start")
 
     def _run_menu(self, item: str, seconds: float) -> RunResult:
         started, before = time.monotonic(), self._prompts()
@@ -238,17 +251,59 @@ class NotebookPage:
         return RunResult(len(prompts), sum(1 for p in prompts if PROMPT_DONE.match(p)),
                          [t for t in texts if TRACEBACK in t], seconds)
 
-    def cell(self, contains: str):
-        """The code cell whose source contains CONTAINS (exactly one)."""
+    def cell(self, contains: str, nth: int | None = None):
+        """The code cell whose source contains CONTAINS (exactly one, or the NTH of several)."""
         cells = self.notebook.locator(".jp-CodeCell").filter(
             has=self.page.locator(".jp-InputArea-editor", has_text=contains))
         count = cells.count()
+        if nth is not None:
+            assert count > nth, f"{count} code cells contain {contains!r} in {self.relpath}"
+            return cells.nth(nth)
         assert count == 1, f"{count} code cells contain {contains!r} in {self.relpath}"
         return cells.first
 
-    def run_cell(self, contains: str, seconds: float = 60) -> None:
+    def type_into(self, cell, code: str) -> None:
+        """Replace CELL's source with CODE, as typed (no bracket auto-closing in between)."""
+        cell.locator(".jp-InputArea-editor").click()
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.insert_text(code)
+
+    def add_cell_below(self, contains: str, code: str, nth: int | None = None) -> None:
+        """Insert a code cell below the cell containing CONTAINS and type CODE into it."""
+        self.cell(contains, nth).locator(".jp-InputArea-prompt").click()  # command mode
+        self.page.keyboard.press("b")
+        cell = self.notebook.locator(".jp-CodeCell.jp-mod-selected").first
+        cell.locator(".jp-InputArea-editor").click()
+        self.page.keyboard.insert_text(code)
+
+    def index_of(self, contains: str, nth: int = 0) -> int:
+        """The position among the code cells of the NTH code cell containing CONTAINS."""
+        sources = self.notebook.locator(".jp-CodeCell .jp-InputArea-editor").all_inner_texts()
+        return [i for i, text in enumerate(sources) if contains in text][nth]
+
+    def delete_cell(self, contains: str, nth: int | None = None) -> None:
+        """Select the cell containing CONTAINS and delete it (d, d in command mode)."""
+        self.cell(contains, nth).locator(".jp-InputArea-prompt").click()
+        self.page.keyboard.press("d")
+        self.page.keyboard.press("d")
+        self.page.wait_for_timeout(300)
+
+    def menu(self, top: str, item: str) -> None:
+        """Click TOP in the menu bar, then ITEM (e.g. Kernel → Interrupt Kernel)."""
+        self.page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(top)}$")).click()
+        self.page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}…?$")).click()
+
+    def restart_kernel(self, seconds: float = 60) -> None:
+        """Kernel → Restart Kernel and Clear Outputs of All Cells…, confirm, wait until idle."""
+        self.menu("Kernel", "Restart Kernel and Clear Outputs of All Cells")
+        self.page.locator(".jp-Dialog-button.jp-mod-accept").click()
+        self.page.wait_for_timeout(1000)
+        self._wait(lambda: self.server.kernel_state(self.relpath) == "idle", seconds,
+                   "the restarted kernel to be idle", settle=2)
+
+    def run_cell(self, contains: str, seconds: float = 60, nth: int | None = None) -> None:
         """Run one code cell (click into it, Shift+Enter) and wait for its new execution count."""
-        cell = self.cell(contains)
+        cell = self.cell(contains, nth)
         before = cell.locator(".jp-InputArea-prompt").inner_text().strip()
         cell.locator(".jp-InputArea-editor").click()
         self.page.keyboard.press("Shift+Enter")

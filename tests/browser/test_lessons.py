@@ -64,6 +64,7 @@ def test_docker_engine_wiretap_table_names_create_and_start(lab):
 def test_architecture_svg_names_dockerd_and_lights_the_container_path(lab):
     nb = lab("notebooks/03-architecture.ipynb")
     nb.run_cell('lens.setup("03")')
+    nb.run_cell('leftovers = lens.reset("03")')
     nb.run_cell("panel = lens.watch()")
     img = nb.outputs("panel = lens.watch()").locator(".jp-RenderedSVG img").first
     img.wait_for(state="visible")

@@ -143,3 +143,14 @@ def test_reset_removes_only_this_learners_labelled_objects(client, strangers):
 def test_guard_refuses_an_unlabelled_object(client, strangers):
     with pytest.raises(scope.NotOurs, match="will not change or remove it"):
         scope.guard(strangers["container"])
+
+
+def test_doctor_and_setup_line_name_the_same_daemon_and_the_wiretap_as_route():
+    code = ("import dockerlens as lens; client = lens.setup('02', show=False); "
+            "from dockerlens.session import _session; line = _session['line']; d = lens.doctor(); "
+            "print(line.endpoint); print(d.row('daemon').value); print(d.row('route').value)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    endpoint, daemon, route = out.stdout.strip().splitlines()[-3:]
+    assert daemon.startswith(endpoint + " ") and "dockerlens-wiretap-" not in daemon
+    assert "dockerlens-wiretap-" in route and "wiretap" in route

@@ -19,6 +19,7 @@ from dockerlens.wire.proxy import Proxy
 from dockerlens.replay.format import Header, Recording, dumps, load
 from dockerlens.replay.recorder import Recorder
 from dockerlens.replay.server import ReplayServer
+from dockerlens.show.explain import explain
 
 pytestmark = pytest.mark.docker
 
@@ -144,7 +145,35 @@ def test_an_unrecorded_request_gets_501_naming_it_and_the_fix(capture, tmp_path)
     assert err.value.status_code == 501
     message = err.value.explanation
     assert re.search(r"GET /v1\.\d+/containers/lens-nobody-nothing/json", message)  # any API version
-    assert "REPLAYING" in message and "make record" in message
+    assert "REPLAYING" in message and "this request was not recorded" in message
+    assert "make lab / dev container" in message
+    why = explain(err.value)  # the learner's box: one clear title, what to do, no 5xx excuse
+    assert why.title == "Not in the recording: GET /containers/lens-nobody-nothing/json"
+    assert "Run the cells unchanged" in why.fix and "live daemon" in why.fix
+    assert "not a mistake" not in repr(why)
+
+
+def test_an_edited_request_names_what_the_recording_has(capture, tmp_path):
+    c = docker.DockerClient(base_url=capture.proxy.url, version=None)
+    ctr = c.containers.create(images.tag("base"), ["true"], name=scope.name("replayed"),
+                              labels=scope.labels("rp"))
+    ctr.remove()
+    with ReplayServer(capture.recording(tmp_path)) as server:
+        c = docker.DockerClient(base_url=server.url, version=None)
+        with pytest.raises(docker.errors.APIError) as err:  # the name edited: not recorded
+            c.containers.create(images.tag("base"), ["true"], name=scope.name("edited"),
+                                labels=scope.labels("rp"))
+        why = explain(err.value)
+        assert f"POST /containers/create?name={scope.name('replayed')}" in why.note
+        c.containers.create(images.tag("base"), ["true"], name=scope.name("replayed"),
+                            labels=scope.labels("rp"))
+        with pytest.raises(docker.errors.APIError) as again:  # the same write a second time
+            c.containers.create(images.tag("base"), ["true"], name=scope.name("replayed"),
+                                labels=scope.labels("rp"))
+        why = explain(again.value)
+        assert why.title.startswith("This cell ran before") and "Restart Kernel and Run All" in why.fix
+        # a read asked again is answered again (the create above read it once)
+        assert c.containers.get(ctr.id).id == c.containers.get(ctr.id).id == ctr.id
 
 
 def _raw(path: str, request: bytes) -> bytes:

@@ -56,12 +56,31 @@ def test_third_failure_adds_the_hint_fourth_the_lesson_section():
     assert third.hint == "try harder" and not third.lesson
     assert fourth.hint == "try harder"
     assert fourth.lesson == "see lesson 06, section “Published ports”"
-    assert fourth.link == "../../notebooks/06-networks.ipynb"
+    assert fourth.link == "../../notebooks/06-networks.ipynb#Published-ports"
     assert repr(fourth).splitlines() == [
         "✗ 06.1 a toy task: container `web` exists but port 8080 is not published; it publishes 80",
         "  hint: try harder",
-        "  see lesson 06, section “Published ports” (../../notebooks/06-networks.ipynb)"]
-    assert 'href="../../notebooks/06-networks.ipynb"' in fourth._repr_html_()
+        "  see lesson 06, section “Published ports” (../../notebooks/06-networks.ipynb#Published-ports)"]
+    assert 'href="../../notebooks/06-networks.ipynb#Published-ports"' in fourth._repr_html_()
+
+
+def test_every_lab_section_is_a_heading_of_its_lesson():
+    """The link's anchor is one JupyterLab gives a heading of the lesson (so it opens there)."""
+    import importlib
+    import re
+    from pathlib import Path
+
+    from dockerlens.labs.framework import heading_anchor
+    root = Path(__file__).resolve().parents[2]
+    missing = []
+    for number in ["01", "02", "03", "04", "05", "06", "07", "08"]:
+        toy = importlib.import_module(f"dockerlens.labs.lab{number}").LAB
+        cells = json.loads((root / "notebooks" / f"{toy.slug}.ipynb").read_text())["cells"]
+        anchors = {heading_anchor(m.group(1)) for c in cells if c["cell_type"] == "markdown"
+                   for m in re.finditer(r"^#+\s+(.+?)\s*$", "".join(c["source"]), re.MULTILINE)}
+        missing += [f"lab {number} task {t.number}: “{t.section}”" for t in toy.tasks.values()
+                    if heading_anchor(t.section) not in anchors]
+    assert not missing, "lab sections that are no heading of their lesson: " + "; ".join(missing)
 
 
 def test_a_pass_resets_the_failure_count():

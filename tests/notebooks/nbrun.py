@@ -28,7 +28,7 @@ class NotebookRun:
 
 
 def code_cells(path: Path) -> int:
-    """Code cells nbval will run (cells marked NBVAL_SKIP are not run)."""
+    """Code cells nbval will run (cells tagged nbval-skip are not run)."""
     cells = json.loads(path.read_text())["cells"]
     return sum(1 for c in cells if c["cell_type"] == "code" and nbval_runs(c))
 

@@ -26,3 +26,27 @@ def test_every_notebook_starts_with_the_setup_cell():
         first = "".join(code[0]["source"])
         number = path.name[:2]
         assert "import dockerlens as lens" in first and f'lens.setup("{number}")' in first, path.name
+
+
+def course_notebooks():
+    return sorted(ROOT.glob("notebooks/*.ipynb")) + sorted(ROOT.glob("labs/*/*.ipynb"))
+
+
+def test_no_test_harness_marker_in_code_a_learner_reads():
+    """nbval's markers are cell tags (nbval-ignore-output, raises-exception, nbval-skip)."""
+    marked = [f"{path.relative_to(ROOT)} cell {cell.get('id', i)}"
+              for path in course_notebooks()
+              for i, cell in enumerate(json.loads(path.read_text())["cells"])
+              if cell["cell_type"] == "code" and "NBVAL" in "".join(cell["source"])]
+    assert not marked, "NBVAL comments in code cells (use a cell tag instead): " + ", ".join(marked)
+
+
+def test_notebook_metadata_is_what_jupyterlab_saves():
+    """Opening a notebook in JupyterLab 4 does not change it (it would show as modified)."""
+    for path in course_notebooks():
+        nb = json.loads(path.read_text())
+        assert (nb["nbformat"], nb["nbformat_minor"]) == (4, 5), path.name
+        assert nb["metadata"]["kernelspec"] == {"display_name": "Python 3 (ipykernel)",
+                                                "language": "python", "name": "python3"}, path.name
+        info = nb["metadata"]["language_info"]
+        assert info["name"] == "python" and info["pygments_lexer"] == "ipython3", path.name
