@@ -11,15 +11,20 @@ lab: $(STAMP)
 	$(PY) -m dockerlens prepare --replay-ok
 	$(PY) -m dockerlens lab
 
+# Every tier on the host's daemon, then integration, notebooks and labs against each other engine
+# of ENGINES: private Docker Engine 28 (classic and containerd image store) and Podman 5 from a
+# cached Debian sid root (root only). `make test ENGINES=host` is the quick local loop.
+ENGINES ?= host docker28 docker28-containerd podman5
+TIERS   ?= integration notebooks labs
+OTHERS  := $(filter-out host,$(ENGINES))
+
 test: prepare
 	@# the browser tier drives Debian's chromium: installed here when root (else its tests say how)
 	@$(PY) -c 'from dockerlens.engine.system import CHROMIUM_MISSING as m, ensure_chromium as e; e() or print(m)'
-	$(PY) -m pytest
+	$(if $(filter host,$(ENGINES)),$(PY) -m pytest)
+	$(if $(OTHERS),ENGINES="$(OTHERS)" TIERS="$(TIERS)" $(PY) -m dockerlens.engine.matrix)
 
-# Integration, notebooks and labs against each engine of ENGINES: the host's daemon and private
-# Engine 28 (classic and containerd store) and Podman 5 from a cached Debian sid root (root only).
-ENGINES ?= host docker28 docker28-containerd podman5
-TIERS   ?= integration notebooks labs
+# Only the matrix (any ENGINES, host included, and TIERS).
 test-engines: prepare
 	ENGINES="$(ENGINES)" TIERS="$(TIERS)" $(PY) -m dockerlens.engine.matrix
 
