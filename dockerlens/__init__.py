@@ -16,6 +16,7 @@ from . import diagrams
 from .diagrams import objects
 from .live import diff, unwatch, watch
 from .remote import TLSForwarder, tcp_endpoint
+from . import registry  # lens.registry.start(): a real registry on 127.0.0.1
 
 
 def reset(lesson: str | None = None):
@@ -26,4 +27,4 @@ def reset(lesson: str | None = None):
 
 __all__ = ["DaemonUnavailable", "NotOurs", "client", "connect", "course_map", "doctor", "guard", "image",
            "check", "lab", "diagrams", "diff", "objects", "TLSForwarder", "tcp_endpoint", "unwatch", "watch",
-           "labels", "learner", "wiretap", "explain", "raw_http", "measure_starts", "name", "percentile", "reset", "setup", "where"]
+           "labels", "learner", "wiretap", "explain", "raw_http", "measure_starts", "name", "percentile", "registry", "reset", "setup", "where"]
