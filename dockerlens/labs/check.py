@@ -22,7 +22,7 @@ RETRY_EVERY = 0.25  # seconds between attempts of a Pending check
 
 SLUGS = {"01": "containers-vs-vms", "02": "docker-engine", "03": "architecture",
          "04": "images", "05": "containers", "06": "networks", "07": "volumes",
-         "08": "events"}
+         "08": "events", "09": "registries", "10": "security"}
 
 
 class Fail(Exception):

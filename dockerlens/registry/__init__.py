@@ -5,9 +5,11 @@
 '127.0.0.1:4xxxx/alice/app:1.0'
 """
 from .auth import config_file, sent_headers
+from .build import build_image
 from .install import RegistryUnavailable
+from .reference import Reference, parse
 from .requests import Request, Requests, kind
 from .server import LOG, Registry, online, running, start, stop_all
 
-__all__ = ["LOG", "Registry", "RegistryUnavailable", "Request", "Requests", "config_file", "kind",
-           "online", "running", "sent_headers", "start", "stop_all"]
+__all__ = ["LOG", "Reference", "Registry", "RegistryUnavailable", "Request", "Requests", "build_image",
+           "config_file", "kind", "online", "parse", "running", "sent_headers", "start", "stop_all"]

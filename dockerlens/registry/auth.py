@@ -106,10 +106,10 @@ class ConfigFile:
         return {**self.data, "auths": auths} if "auths" in self.data else dict(self.data)
 
     def __repr__(self) -> str:
-        return f"{self.path}:\n{json.dumps(self.redacted(), indent=2)}"
+        return f"{self.path}:\n{json.dumps(self.redacted(), indent=2, ensure_ascii=False)}"
 
     def _repr_html_(self) -> str:
-        return f"<b>{html.escape(str(self.path))}</b><pre>{html.escape(json.dumps(self.redacted(), indent=2))}</pre>"
+        return f"<b>{html.escape(str(self.path))}</b><pre>{html.escape(json.dumps(self.redacted(), indent=2, ensure_ascii=False))}</pre>"
 
 
 def config_file(folder: str | Path) -> ConfigFile:

@@ -117,6 +117,7 @@ def free_port(preferred: int, tries: int = 50) -> int:
     """PREFERRED if nothing listens there on 127.0.0.1, else the next free port above it."""
     for port in range(preferred, preferred + tries):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the relay binds
             try:
                 probe.bind(("127.0.0.1", port))
                 return port
