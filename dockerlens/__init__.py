@@ -17,6 +17,7 @@ from .diagrams import objects
 from .live import diff, unwatch, watch
 from .remote import TLSForwarder, tcp_endpoint
 from . import registry  # lens.registry.start(): a real registry on 127.0.0.1
+from . import security  # lens.security.capabilities(mask), lens.security.isolation(client)
 
 
 def reset(lesson: str | None = None):
@@ -27,4 +28,4 @@ def reset(lesson: str | None = None):
 
 __all__ = ["DaemonUnavailable", "NotOurs", "client", "connect", "course_map", "doctor", "guard", "image",
            "check", "lab", "diagrams", "diff", "objects", "TLSForwarder", "tcp_endpoint", "unwatch", "watch",
-           "labels", "learner", "wiretap", "explain", "raw_http", "measure_starts", "name", "percentile", "registry", "reset", "setup", "where"]
+           "labels", "learner", "wiretap", "explain", "raw_http", "measure_starts", "name", "percentile", "registry", "reset", "security", "setup", "where"]

@@ -1,0 +1,5 @@
+"""Security, read from the daemon and the kernel: capability sets, the daemon's isolation options."""
+from .caps import Capabilities, capabilities, process_status
+from .daemon import Isolation, isolation
+
+__all__ = ["Capabilities", "Isolation", "capabilities", "isolation", "process_status"]
