@@ -112,7 +112,8 @@ def _what_image(ctx, image_id: str) -> str:
         img = ctx.client.images.get(image_id)
     except Exception:
         return f"image {image_id[:19]}…"
-    return f"`{img.tags[0]}`" if img.tags else f"image {img.short_id}"
+    local = [t for t in img.tags if Reference.parse(t).registry == "docker.io"]  # not a registry copy
+    return f"`{(local or img.tags)[0]}`" if img.tags else f"image {img.short_id}"
 
 
 def _app_published(ctx, name: str, where: str) -> None:
@@ -132,7 +133,7 @@ def _app_published(ctx, name: str, where: str) -> None:
     digests = {d.partition("@")[2] for d in app.attrs.get("RepoDigests") or []}
     if config != app.id and manifest not in digests:
         raise Fail(f"`course/app:1.0` in the {where} registry is {_what_image(ctx, config)}, not "
-                   f"`{app.tags[0]}`: tag your image with the registry's reference and push that")
+                   f"`{scope.name('app')}:1.0`: tag your image with the registry's reference and push that")
 
 
 @LAB.task(1, "your image published in the lab registry", section="Push: your client asks once, the daemon does the work",
@@ -184,7 +185,9 @@ def pinned(ctx):
                 "`json()[\"config\"][\"digest\"]` with `ctr.image.id`"))
 def deployed(ctx):
     value = ctx.var("deployed_tag", str, "the tag (v1, v2 or v3) whose image the container runs")
-    value = value.strip().rpartition(":")[2] if "@" not in value else value
+    value = value.strip()
+    if not value.startswith("sha256:") and "@" not in value:
+        value = value.rpartition(":")[2]  # "course/tool:v1" names the tag v1 too
     rec = _registry("lab")
     ctr = ctx.container("deployed")
     runs = ctr.attrs["Image"]
@@ -234,7 +237,7 @@ def archive(ctx):
     entry = next((e for e in manifest if Path(e.get("Config", "")).name.removesuffix(".json")
                   in (app.id.partition(":")[2], app.id)), None)
     if entry is None:
-        raise Fail(f"`app.tar` holds another image, not `{app.tags[0]}`")
+        raise Fail(f"`app.tar` holds another image, not `{scope.name('app')}:1.0`")
     wanted = scope.name("app") + ":1.0"
     if wanted not in (entry.get("RepoTags") or []):
         raise Fail(f"`app.tar` holds your image but not its tag `{wanted}` (RepoTags: "
