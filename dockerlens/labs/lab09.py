@@ -22,6 +22,7 @@ LAB = Lab("09", "Registries: publish, pin, investigate")
 USER, PASSWORD = "student", "lab-09-pass"
 TOOL_TAGS = ("v1", "v2", "v3")
 DOCKERFILE = 'FROM dockerlens/base:1\nCOPY message.txt /message.txt\nCMD ["cat", "/message.txt"]'
+APP_DOCKERFILE = "FROM scratch\nCOPY message.txt /message.txt\n"  # one small file: a small app.tar
 
 
 @dataclass
@@ -49,7 +50,7 @@ def setup(client) -> Prepared:
     lab = registry.start("lab", lesson="09")
     secure = registry.start("lab-secure", users={USER: PASSWORD}, lesson="09")
     app = scope.name("app") + ":1.0"
-    registry.build_image(client, app, DOCKERFILE, {"message.txt": b"the app, version 1.0\n"},
+    registry.build_image(client, app, APP_DOCKERFILE, {"message.txt": b"the app, version 1.0\n"},
                          labels=scope.labels("09"))
     tools = {t: registry.build_image(client, scope.name("tool") + f":{t}", DOCKERFILE,
                                      {"message.txt": f"tool {t}\n".encode()}, labels=scope.labels("09"))
