@@ -16,6 +16,7 @@ from pathlib import Path
 from .. import registry, scope
 from ..registry import http, state
 from ..registry.reference import Reference
+from ..registry.trust import trust
 from .check import Fail, Lab
 
 LAB = Lab("09", "Registries: publish, pin, investigate")
@@ -50,6 +51,10 @@ def setup(client) -> Prepared:
     lab = registry.start("lab", lesson="09")
     secure = registry.start("lab-secure", users={USER: PASSWORD}, lesson="09")
     app = scope.name("app") + ":1.0"
+    refused = lab.accepted_by(client)
+    if not refused:  # e.g. Podman without an insecure entry in registries.conf: say so, push nothing
+        return Prepared(lab.address, secure.address, app, f"nothing: {refused.reason}",
+                        {"lab": lab, "lab-secure": secure})
     registry.build_image(client, app, APP_DOCKERFILE, {"message.txt": b"the app, version 1.0\n"},
                          labels=scope.labels("09"))
     tools = {t: registry.build_image(client, scope.name("tool") + f":{t}", DOCKERFILE,
@@ -68,18 +73,23 @@ def setup(client) -> Prepared:
 
 
 def _push(client, img, ref: str) -> None:
-    img.tag(ref)
+    repository, _, tag = ref.rpartition(":")
+    img.tag(repository, tag)  # repository and tag apart: Podman refuses "repo:tag" as a repository
     for line in client.images.push(ref, stream=True, decode=True):
         if "error" in line:
             raise RuntimeError(f"the lab's setup could not push {ref}: {line['error']}")
 
 
 # --- reading the learner's registries ---------------------------------------------------------
-def _registry(name: str) -> state.Record:
+def _registry(name: str, ctx=None) -> state.Record:
     found = [r for r in state.records(scope.learner(), "09") if r.name == name and state.alive(r)]
     if not found:
         raise Fail(f"the lab's registry `{name}` is not running: run the setup cell "
                    "(`lab.prepare()`) again; it starts both registries")
+    if ctx is not None:
+        accepted = trust(ctx.client.info(), f"127.0.0.1:{found[0].relay_port}")
+        if not accepted:
+            raise Fail(f"this engine will not push to the lab registry: {accepted.reason}")
     return found[0]
 
 
@@ -118,7 +128,7 @@ def _what_image(ctx, image_id: str) -> str:
 
 
 def _app_published(ctx, name: str, where: str) -> None:
-    rec = _registry(name)
+    rec = _registry(name, ctx)
     app = ctx.image(scope.name("app") + ":1.0")
     repos = _repositories(rec)
     if "course/app" not in repos:

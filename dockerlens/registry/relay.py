@@ -23,6 +23,10 @@ def client_of(user_agent: str) -> str:
 
 
 TLS_HANDSHAKE = 0x16  # the first byte of a TLS record that opens a handshake
+# What an HTTP server answers to a TLS hello (Go's net/http says the same): the daemon's TLS
+# client then knows the registry speaks plain HTTP and falls back to it (a bare EOF is not
+# enough for the containerd image store's resolver).
+NOT_TLS = b"HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n"
 
 
 class _RelayConnection(Connection):
@@ -36,7 +40,11 @@ class _RelayConnection(Connection):
             first = b""
         if first and first[0] == TLS_HANDSHAKE:
             self.proxy.log.add(Request(0, self.proxy.address, "dockerd", "TLS", "(handshake)", "",
-                                       "TLSHandshake"))
+                                       "TLSHandshake", status=400))
+            try:
+                self.client.sendall(NOT_TLS)
+            except OSError:
+                pass
             self._close()
             return
         super().serve()

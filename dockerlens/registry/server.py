@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .. import replay, scope  # scope is a moving module (engine/scope): its one import here
 from . import htpasswd, http, install, state
+from .trust import Trust, trust
 from .relay import Relay, free_port, wait_listening
 from .requests import Log, Requests, Tap
 
@@ -64,6 +65,10 @@ class Registry:
         """An image reference in this registry: ``127.0.0.1:PORT/REPO[:TAG][@DIGEST]``."""
         return (f"{self.address}/{repository}" + (f":{tag}" if tag else "")
                 + (f"@{digest}" if digest else ""))
+
+    def accepted_by(self, client) -> Trust:
+        """Whether the client's engine will push here over plain HTTP (asks ``GET /info``)."""
+        return trust(client.info(), self.address)
 
     def credentials(self) -> dict[str, str]:
         """``auth_config`` for the SDK's push/pull: the first user and password."""

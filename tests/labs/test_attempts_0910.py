@@ -16,6 +16,8 @@ from dockerlens.connect import find_endpoint
 from dockerlens.labs import lab
 from dockerlens.labs import lab09, lab10
 
+from dockerlens.registry import pushed_digest
+
 from .helpers import run
 
 pytestmark = pytest.mark.docker
@@ -35,7 +37,8 @@ def passes(number: str, task: int, client, **variables) -> None:
 
 
 def push(client, image: str, ref: str, **kw) -> list[dict]:
-    client.images.get(image).tag(ref)
+    repository, _, tag = ref.rpartition(":")
+    client.images.get(image).tag(repository, tag)
     return list(client.images.push(ref, stream=True, decode=True, **kw))
 
 
@@ -69,7 +72,7 @@ def test_09_publish_wrong_repository_tag_and_image(client, prepared):
 
 def test_09_pinned_by_tag_by_image_id_elsewhere_and_not_a_string(client, prepared):
     pushed = push(client, APP(), f"{prepared.lab}/course/app:1.0")
-    digest = next(m["aux"]["Digest"] for m in pushed if "aux" in m)
+    digest = pushed_digest(pushed)
     assert "names the tag `1.0`" in reason("09", 2, client, pinned=f"{prepared.lab}/course/app:1.0")
     image_id = client.images.get(APP()).id
     assert "is your image's ID" in reason("09", 2, client, pinned=f"{prepared.lab}/course/app@{image_id}")
@@ -78,7 +81,7 @@ def test_09_pinned_by_tag_by_image_id_elsewhere_and_not_a_string(client, prepare
                                                           pinned=f"{prepared.lab}/course/tool@{digest}")
     assert reason("09", 2, client, pinned=42).startswith("`pinned` is a int")
     other = push(client, images.tag("base"), f"{prepared.lab}/course/app:other")
-    other_digest = next(m["aux"]["Digest"] for m in other if "aux" in m)
+    other_digest = pushed_digest(other)
     assert "not the one the tag `1.0` was published as" in reason(
         "09", 2, client, pinned=f"{prepared.lab}/course/app@{other_digest}")
 
