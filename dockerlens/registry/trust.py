@@ -53,5 +53,4 @@ def trust(info: dict, address: str) -> Trust:
     return Trust(address, False, (
         f"this engine insists on HTTPS for {address}. Podman does so unless its registries.conf "
         f"has `[[registry]]` with `location = \"{address}\"` and `insecure = true`; Docker unless "
-        "`insecure-registries` in daemon.json lists it (127.0.0.0/8 is there by default). The push "
-        "and pull demonstrations below are skipped until then"))
+        "`insecure-registries` in daemon.json lists it (127.0.0.0/8 is there by default)"))
