@@ -41,9 +41,10 @@ class Registry:
     """One course registry: where it listens, who may push, what the daemon asked it."""
 
     def __init__(self, name: str, lesson: str, relay_port: int, users: dict[str, str] | None,
-                 record: state.Record | None = None, relay: Relay | None = None):
+                 record: state.Record | None = None, relay: Relay | None = None, problem: str = ""):
         self.name, self.lesson, self.users = name, lesson, dict(users or {})
         self.relay_port, self.record, self.relay = relay_port, record, relay
+        self.problem = problem  # why no registry could be started here ('' if none)
         self._process: subprocess.Popen | None = None
 
     # -- where and what -----------------------------------------------------------------
@@ -68,6 +69,8 @@ class Registry:
 
     def accepted_by(self, client) -> Trust:
         """Whether the client's engine will push here over plain HTTP (asks ``GET /info``)."""
+        if self.problem:
+            return Trust(self.address, False, self.problem)
         return trust(client.info(), self.address)
 
     def credentials(self) -> dict[str, str]:
@@ -121,11 +124,13 @@ class Registry:
     def _need_live(self, what: str) -> None:
         if not self.live:
             why = ("this is a REPLAY: the registry ran on the machine that recorded the lesson"
-                   if replay.active() else "the registry is stopped: start one with `lens.registry.start()`")
+                   if replay.active() else self.problem
+                   or "the registry is stopped: start one with `lens.registry.start()`")
             raise RuntimeError(f"cannot send {what} to {self.address}: {why}")
 
     def __repr__(self) -> str:
-        state_text = "running" if self.live else ("replayed" if replay.active() else "stopped")
+        state_text = "running" if self.live else ("replayed" if replay.active() else
+                                                  f"NOT running: {self.problem}" if self.problem else "stopped")
         who = f", htpasswd users {sorted(self.users)}" if self.users else ", no authentication"
         behind = f" (relay → registry on 127.0.0.1:{self.record.port})" if self.record else ""
         return f"<registry {self.name} {self.address} {state_text}{behind}{who}>"
@@ -149,7 +154,10 @@ def start(name: str = "registry", users: dict[str, str] | None = None, lesson: s
     for rec in state.records(learner, lesson):
         if rec.name == name:
             state.end(rec)  # an earlier run's registry: start clean, with these users
-    return _launch(name, lesson, learner, free_port(port), users, log)
+    try:
+        return _launch(name, lesson, learner, free_port(port), users, log)
+    except install.RegistryUnavailable as err:  # the lesson goes on, and says why it cannot push
+        return Registry(name, lesson, port, users, problem=str(err))
 
 
 def _launch(name, lesson, learner, relay_port, users, log) -> Registry:

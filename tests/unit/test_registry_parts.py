@@ -74,3 +74,16 @@ def test_capability_masks_and_security_options():
     assert len(capabilities("000001ffffffffff")) == 41
     facts = Isolation.of(["name=seccomp,profile=default", "name=userns"])
     assert facts.seccomp and facts.seccomp_profile == "default" and facts.userns and not facts.rootless
+
+
+def test_no_registry_server_and_no_way_to_install_one_says_how_to_get_one(monkeypatch):
+    from dockerlens.registry import install, server
+    monkeypatch.setattr(install, "binary", lambda: None)
+    monkeypatch.setattr(install, "can_install", lambda: False)
+    with pytest.raises(install.RegistryUnavailable, match="apt-get install docker-registry"):
+        install.ensure()
+    reg = server.start("missing", lesson="99")
+    assert not reg.live and "docker-registry" in repr(reg)
+    assert not reg.accepted_by(client=None) and "apt-get install docker-registry" in reg.accepted_by(None).reason
+    with pytest.raises(RuntimeError, match="docker-registry"):
+        reg.get("/v2/")
