@@ -192,8 +192,9 @@ def pinned(ctx):
                 "compare what the container runs with what each tag names now",
                 "the container's `image.id` (`ctr.image.id`, or `docker inspect`), and each tag's manifest "
                 "in the registry (its config digest is the image ID)",
-                "`for t in [\"v1\", \"v2\", \"v3\"]: reg_answer = ... /v2/course/tool/manifests/{t}` and compare "
-                "`json()[\"config\"][\"digest\"]` with `ctr.image.id`"))
+                "for each tag, `prepared.registries[\"lab\"].manifest(\"course/tool\", tag)`: compare its "
+                "`digest` and its `json()[\"config\"][\"digest\"]` with `ctr.image.id` (which of the "
+                "two the ID is depends on the image store)"))
 def deployed(ctx):
     value = ctx.var("deployed_tag", str, "the tag (v1, v2 or v3) whose image the container runs")
     value = value.strip()
@@ -241,17 +242,23 @@ def archive(ctx):
         raise Fail(f"there is no `app.tar` in {Path.cwd()}: write the archive beside this notebook")
     try:
         with tarfile.open(path) as tar:
-            manifest = json.load(tar.extractfile("manifest.json"))
+            entries = [(e, _diff_ids(tar, e)) for e in json.load(tar.extractfile("manifest.json"))]
     except (tarfile.TarError, KeyError, ValueError, TypeError):
         raise Fail("`app.tar` is not an image archive (no `manifest.json` in a tar): write what "
                    "the daemon's save gives, all of it")
-    entry = next((e for e in manifest if Path(e.get("Config", "")).name.removesuffix(".json")
-                  in (app.id.partition(":")[2], app.id)), None)
-    if entry is None:
-        raise Fail(f"`app.tar` holds another image, not `{scope.name('app')}:1.0`")
+    layers = app.attrs["RootFS"]["Layers"]  # diff IDs: the same in both image stores and in the tar
     wanted = scope.name("app") + ":1.0"
-    if wanted not in (entry.get("RepoTags") or []):
+    full = Reference.parse(wanted).full
+    mine = [e for e, ids in entries if ids == layers]
+    if not mine:
+        raise Fail(f"`app.tar` holds another image, not `{wanted}`")
+    if not any(full in {Reference.parse(t).full for t in e.get("RepoTags") or []} for e in mine):
         raise Fail(f"`app.tar` holds your image but not its tag `{wanted}` (RepoTags: "
-                   f"{entry.get('RepoTags')}): loaded elsewhere it would have no name. Save it by its tag")
+                   f"{mine[0].get('RepoTags')}): loaded elsewhere it would have no name. Save it by its tag")
+
+
+def _diff_ids(tar, entry: dict) -> list[str]:
+    """The layer diff IDs an archive's manifest entry names, read from its config blob."""
+    return json.load(tar.extractfile(entry["Config"]))["rootfs"]["diff_ids"]
 
 

@@ -75,7 +75,8 @@ def test_09_pinned_by_tag_by_image_id_elsewhere_and_not_a_string(client, prepare
     digest = pushed_digest(pushed)
     assert "names the tag `1.0`" in reason("09", 2, client, pinned=f"{prepared.lab}/course/app:1.0")
     image_id = client.images.get(APP()).id
-    assert "is your image's ID" in reason("09", 2, client, pinned=f"{prepared.lab}/course/app@{image_id}")
+    if image_id != digest:  # the classic store: an image ID is the config's digest, not the manifest's
+        assert "is your image's ID" in reason("09", 2, client, pinned=f"{prepared.lab}/course/app@{image_id}")
     assert "not the lab registry" in reason("09", 2, client, pinned=f"{prepared.secure}/course/app@{digest}")
     assert "names the repository `course/tool`" in reason("09", 2, client,
                                                           pinned=f"{prepared.lab}/course/tool@{digest}")
