@@ -117,12 +117,20 @@ def _config_digest(rec, repo: str, reference: str) -> tuple[str, str]:
     return answer.digest, (answer.json().get("config") or {}).get("digest", "")
 
 
-def _what_image(ctx, image_id: str) -> str:
-    """A local name for an image ID, for a ✗ that says what the learner's push really was."""
-    try:
-        img = ctx.client.images.get(image_id)
-    except Exception:
-        return f"image {image_id[:19]}…"
+def _what_image(ctx, *digests: str) -> str:
+    """A local name for what the registry holds, for a ✗ that says what the push really was.
+
+    An image ID is the config's digest (classic store) or the manifest's (containerd store).
+    """
+    img = None
+    for digest in digests:
+        try:
+            img = ctx.client.images.get(digest)
+            break
+        except Exception:
+            continue
+    if img is None:
+        return f"image {digests[-1][:19]}…"
     local = [t for t in img.tags if Reference.parse(t).registry == "docker.io"]  # not a registry copy
     return f"`{(local or img.tags)[0]}`" if img.tags else f"image {img.short_id}"
 
@@ -143,7 +151,7 @@ def _app_published(ctx, name: str, where: str) -> None:
     manifest, config = _config_digest(rec, "course/app", "1.0")
     digests = {d.partition("@")[2] for d in app.attrs.get("RepoDigests") or []}
     if config != app.id and manifest not in digests:
-        raise Fail(f"`course/app:1.0` in the {where} registry is {_what_image(ctx, config)}, not "
+        raise Fail(f"`course/app:1.0` in the {where} registry is {_what_image(ctx, manifest, config)}, not "
                    f"`{scope.name('app')}:1.0`: tag your image with the registry's reference and push that")
 
 
