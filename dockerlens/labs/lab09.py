@@ -51,12 +51,12 @@ def setup(client) -> Prepared:
     lab = registry.start("lab", lesson="09")
     secure = registry.start("lab-secure", users={USER: PASSWORD}, lesson="09")
     app = scope.name("app") + ":1.0"
+    registry.build_image(client, app, APP_DOCKERFILE, {"message.txt": b"the app, version 1.0\n"},
+                         labels=scope.labels("09"))
     refused = lab.accepted_by(client)
     if not refused:  # e.g. Podman without an insecure entry in registries.conf: say so, push nothing
         return Prepared(lab.address, secure.address, app, f"nothing: {refused.reason}",
                         {"lab": lab, "lab-secure": secure})
-    registry.build_image(client, app, APP_DOCKERFILE, {"message.txt": b"the app, version 1.0\n"},
-                         labels=scope.labels("09"))
     tools = {t: registry.build_image(client, scope.name("tool") + f":{t}", DOCKERFILE,
                                      {"message.txt": f"tool {t}\n".encode()}, labels=scope.labels("09"))
              for t in TOOL_TAGS}
