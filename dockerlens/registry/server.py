@@ -29,7 +29,9 @@ from .requests import Log, Requests, Tap
 
 LOG = Log()  # every registry request this kernel's relays saw (the live panel listens here)
 _RUNNING: dict[str, "Registry"] = {}
-PORTS = (41000, 18000)  # preferred relay ports: 41000 + crc32(learner/lesson/name) % 18000
+# Preferred relay ports: 21000 + crc32(learner/lesson/name) % 8000, below Linux's ephemeral range
+# (32768-60999), where outgoing connections would take them now and then.
+PORTS = (21000, 8000)
 
 
 def preferred_port(learner: str, lesson: str, name: str) -> int:

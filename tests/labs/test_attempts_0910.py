@@ -37,9 +37,14 @@ def passes(number: str, task: int, client, **variables) -> None:
 
 
 def push(client, image: str, ref: str, **kw) -> list[dict]:
+    """Tag IMAGE as REF and push it; a tag put on a shared course image is taken off again."""
     repository, _, tag = ref.rpartition(":")
     client.images.get(image).tag(repository, tag)
-    return list(client.images.push(ref, stream=True, decode=True, **kw))
+    try:
+        return list(client.images.push(ref, stream=True, decode=True, **kw))
+    finally:
+        if image == images.tag("base"):  # reset removes only the learner's labelled images
+            client.images.remove(ref)
 
 
 def docker_cli(*args: str, config: str | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
