@@ -21,8 +21,11 @@ from .wire.rawhttp import raw as raw_http
 from .wire.remote import TLSForwarder, tcp_endpoint
 from .wire.remote import stop_all as stop_tcp_endpoints
 
+from . import registry  # lens.registry.start(): a real registry on 127.0.0.1
+from . import security  # lens.security.capabilities(mask), lens.security.isolation(client)
+
 __all__ = ["DaemonUnavailable", "NotFoundAgain", "NotOurs", "NotRecording", "TLSForwarder", "check", "client",
            "connect", "course_map", "diagrams", "diff", "doctor", "engine_facts", "explain", "filters", "find", "guard", "image",
            "lab", "labels", "learner", "measure_starts", "name", "objects", "percentile",
-           "raw_http", "replay", "reset", "setup", "stop_tcp_endpoints", "tcp_endpoint", "unwatch", "watch", "where",
+           "raw_http", "registry", "replay", "reset", "security", "setup", "stop_tcp_endpoints", "tcp_endpoint", "unwatch", "watch", "where",
            "wiretap"]

@@ -43,7 +43,15 @@ def _reset(args) -> int:
 
 def _prepare(args) -> int:
     prepare(replay_ok=args.replay_ok)
+    _registry_server()
     return 0
+
+
+def _registry_server() -> None:
+    """Lesson 09's registry server, installed now (when root on apt) rather than mid-lesson."""
+    from .registry import install
+    if install.binary() is None and install.can_install():
+        install.ensure(log=print)
 
 
 def _lab(args) -> int:

@@ -46,8 +46,23 @@ def course_objects(client) -> list[tuple[str, object, str]]:
 
 
 def leftovers(client) -> list[str]:
-    return [f"{kind} {getattr(obj, 'name', None) or obj.short_id} ({who})"
-            for kind, obj, who in course_objects(client)]
+    found = [f"{kind} {getattr(obj, 'name', None) or obj.short_id} ({who})"
+             for kind, obj, who in course_objects(client)]
+    return found + _registries_left()
+
+
+def _registries_left() -> list[str]:
+    """Registry processes the course started for a test learner and nothing stopped."""
+    import json
+    from dockerlens.registry import state
+    if not state.ROOT.exists():
+        return []
+    found = []
+    for path in state.ROOT.glob("*/registry.json"):
+        rec = state.Record(**json.loads(path.read_text()))
+        if rec.learner.startswith(LEARNER) and state.alive(rec):
+            found.append(f"registry {rec.name} of lesson {rec.lesson} ({rec.learner})")
+    return found
 
 
 def _purge_stale(client) -> None:

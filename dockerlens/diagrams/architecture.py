@@ -37,9 +37,10 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "ContainerStats": ("dockerd", *RUNTIME),
     "ContainerAttach": ("dockerd", *RUNTIME),
     "ExecStart": ("dockerd", *RUNTIME),
-    "ImageCreate": ("dockerd", "images", "registry"),
-    "ImagePush": ("dockerd", "images", "registry"),
+    "ImageCreate": ("dockerd", "registry"),  # the daemon, not the image store, talks to registries
+    "ImagePush": ("dockerd", "registry"),
     "ImageSearch": ("dockerd", "registry"),
+    "SystemAuth": ("dockerd", "registry"),
     "Container": ("dockerd", "containers"),
     "Exec": ("dockerd", "containers"),
     "Image": ("dockerd", "images"),
@@ -79,6 +80,7 @@ class Architecture(Diagram):
     transport: str = "unix"
     counts: dict[str, int] = field(default_factory=dict)
     registry_online: bool = False
+    registry_request: str = ""  # the daemon's latest /v2/ request seen by the course's relay
     status: str = ""
 
     marker = "dockerlens-architecture"
@@ -86,6 +88,11 @@ class Architecture(Diagram):
     @property
     def path(self) -> list[str]:
         return lit_path(self.operation, self.client, self.transport)
+
+    @property
+    def registry_lit(self) -> bool:
+        """The relay saw the daemon talk to the registry: dockerd → registry is lit."""
+        return bool(self.registry_request) or self.path[-2:] == ["dockerd", "registry"]
 
     @property
     def caption(self) -> str:
@@ -99,7 +106,7 @@ class Architecture(Diagram):
         return f"<Architecture {self.caption}; lit: {' → '.join(self.path) or 'nothing'}>"
 
     def build(self) -> graphviz.Digraph:
-        on = set(self.path)
+        on = set(self.path) | ({"dockerd", "registry"} if self.registry_request else set())
         dot = theme.digraph(self.marker, label=self.caption, labelloc="b", labeljust="l",
                             fontcolor=theme.HIGHLIGHT if self.operation else theme.INK)
         self._clients(dot, on)
@@ -131,23 +138,24 @@ class Architecture(Diagram):
                 count = self.counts.get(key)
                 text = f"{label} ({count})" if count is not None else label
                 self._node(sub, key, text, key.rstrip("s"), on, shape="folder")
-        state = "reachable" if self.registry_online else "offline"
+        state = "course registry, 127.0.0.1" if self.registry_online else "offline"
         self._node(dot, "registry", f"registry\n({state})", "registry", on, shape="cylinder",
                    style="filled" if self.registry_online else "dashed,filled",
                    fontcolor=theme.INK if self.registry_online else theme.OFFLINE)
 
     def _edges(self, dot, on: set[str]) -> None:
         path = self.path
-        pairs = set(zip(path, path[1:]))
+        pairs = set(zip(path, path[1:])) | ({("dockerd", "registry")} if self.registry_lit else set())
         edges = [(f"client_{c}", f"transport_{t}") for c in CLIENTS for t in TRANSPORTS]
         edges += [(f"transport_{t}", "api") for t in TRANSPORTS]
         edges += [("api", "dockerd"), ("dockerd", "containerd"), ("containerd", "runc"),
                   ("runc", "containers"), ("dockerd", "containers"), ("dockerd", "images"),
-                  ("dockerd", "networks"), ("dockerd", "volumes"), ("images", "registry"),
-                  ("dockerd", "registry")]
+                  ("dockerd", "networks"), ("dockerd", "volumes"), ("dockerd", "registry")]
         for a, b in edges:
             lit = (a, b) in pairs
             extra = {"style": "dashed"} if b == "registry" and not lit else {}
-            if lit and self.operation and b == path[-1]:
+            if lit and b == "registry" and self.registry_request:
+                extra["label"] = self.registry_request
+            elif lit and self.operation and b == path[-1]:
                 extra["label"] = self.operation
             dot.edge(a, b, **{**extra, **theme.lit(lit)})

@@ -164,4 +164,23 @@ def reset(client, lesson: str | None = None) -> ResetReport:
                 pass  # already gone (e.g. a container started with auto_remove)
             except docker.errors.APIError as err:
                 report.failed.append(f"{kind} {label}: {err.explanation or err}")
+    _end_registries(report, lesson)  # and the hooks' things (registries)
     return report
+
+
+_RESET_HOOKS: list = []  # (kind, fn(lesson) -> names) for course things that are not Docker objects
+
+
+def on_reset(kind: str, fn) -> None:
+    """Let reset() also end course things the daemon cannot label (the registry wing's processes)."""
+    if (kind, fn) not in _RESET_HOOKS:
+        _RESET_HOOKS.append((kind, fn))
+
+
+def _end_registries(report: ResetReport, lesson: str | None) -> None:
+    for kind, fn in list(_RESET_HOOKS):
+        try:
+            for name in fn(lesson):
+                report.add(kind, name)
+        except Exception as err:  # report it, never leave the Docker part of reset undone
+            report.failed.append(f"{kind}: {err}")

@@ -27,7 +27,7 @@ RETRY_EVERY = 0.25  # seconds between attempts of a Pending check
 
 SLUGS = {"01": "containers-vs-vms", "02": "docker-engine", "03": "architecture",
          "04": "images", "05": "containers", "06": "networks", "07": "volumes",
-         "08": "events"}
+         "08": "events", "09": "registries", "10": "security"}
 
 
 @dataclass
@@ -36,9 +36,18 @@ class Task:
     number: int
     title: str
     run: Callable
-    hint: str
+    hint: str | tuple[str, ...]  # a tuple escalates: the concept, the API's name, a sketch
     section: str
     within: float = 0.0  # seconds a Pending check is retried for
+
+    def hint_for(self, failures: int) -> str:
+        """The help a learner gets after FAILURES failed checks ('' before the first hint)."""
+        if failures < HINT_AFTER:
+            return ""
+        if isinstance(self.hint, str):
+            return self.hint
+        shown = self.hint[:failures - HINT_AFTER + 1]
+        return " · then: ".join(shown)
 
     def attempt(self, ctx) -> str | None:
         """None when the task passes, else the reason it fails (retrying Pending states)."""
@@ -147,6 +156,7 @@ class Lab:
     number: str
     title: str
     tasks: dict[int, Task] = field(default_factory=dict)
+    setup: Callable | None = None  # prepares what investigation tasks look into (lab.prepare())
 
     @property
     def slug(self) -> str:
@@ -162,6 +172,17 @@ class Lab:
             self.tasks[number] = Task(number, title, fn, hint, section, within)
             return fn
         return register
+
+    def prepares(self, fn: Callable) -> Callable:
+        """Decorator registering the lab's setup: labelled objects its tasks investigate."""
+        self.setup = fn
+        return fn
+
+    def prepare(self, client=None):
+        """Run the lab's setup (again: it starts clean); returns what it made, to display."""
+        if self.setup is None:
+            return None
+        return self.setup(Context(self.number, {}, client).client)
 
     def check(self, number: int, *, variables: dict | None = None, client=None) -> CheckResult:
         """Check task NUMBER against the daemon and the caller's variables; a learner's mistake never raises."""
@@ -186,8 +207,8 @@ class Lab:
         result = CheckResult(self.number, task.number, task.title, reason is None, reason or "",
                         seconds=time.monotonic() - started)
         failures = Progress.load().record(result)
-        if not result.passed and failures >= HINT_AFTER:
-            result.hint = task.hint
+        if not result.passed:
+            result.hint = task.hint_for(failures)
         if not result.passed and failures >= LESSON_AFTER:
             result.lesson = f"see lesson {self.number}, section “{task.section}”"
             result.link = f"{self.lesson_link}#{heading_anchor(task.section)}"

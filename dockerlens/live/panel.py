@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from typing import Callable
 
+from .. import registry
 from ..engine import scope
 from ..diagrams.architecture import Architecture
 from ..diagrams.compose import stacked
@@ -35,6 +36,7 @@ class Panel:
         self.key, self.everything, self.show_objects = key, everything, objects
         self.base_url = base_url
         self.exchange = None
+        self.registry_request = ""  # the daemon's latest /v2/ request during this exchange
         self.transport = "unix"
         self.snapshot = Snapshot(learner=scope.learner())
         self._stale = True
@@ -70,11 +72,13 @@ class Panel:
         self.renderer.start()
         self.follower.start()
         direct.subscribe(self._on_exchange)
+        registry.LOG.subscribe(self._on_registry)
         return self
 
     def stop(self) -> None:
         """Stop both threads (each within a second); the last frame stays in the notebook."""
         direct.unsubscribe(self._on_exchange)
+        registry.LOG.unsubscribe(self._on_registry)
         self.follower.stop()
         self.renderer.stop()
         with _REGISTRY_LOCK:
@@ -104,6 +108,8 @@ class Panel:
         return Architecture(getattr(ex, "operation", None), getattr(ex, "client", "sdk") or "sdk",
                             self.transport,
                             counts if self.show_objects else {},
+                            registry_online=registry.online(),
+                            registry_request=self.registry_request,
                             status="" if status == FOLLOWING else f"events: {status}")
 
     def _on_event(self, event: dict) -> None:
@@ -125,8 +131,17 @@ class Panel:
         if getattr(exchange, "client", "") == "internal":
             return
         self.transport = transport_of(exchange)
+        if exchange is not self.exchange:
+            self.registry_request = ""  # a new request: the registry is lit again only if reached
         self.exchange = exchange
         self.renderer.poke()
+
+    def _on_registry(self, request) -> None:
+        """The relay saw the daemon's /v2/ request: light dockerd → registry, name the request."""
+        if request.client == "dockerd" and request.method != "TLS":
+            path = request.path if len(request.path) <= 48 else request.path[:47] + "…"
+            self.registry_request = f"{request.method} {path}"
+            self.renderer.poke()
 
     def _open_display(self, svg: str) -> None:
         if self._sink is not None:

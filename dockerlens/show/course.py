@@ -37,6 +37,8 @@ LESSONS = [
     Lesson("06", "networks", "Networks: bridges, DNS, published ports, isolation", 25),
     Lesson("07", "volumes", "Volumes: where a container's data lives", 20),
     Lesson("08", "events", "Events: the daemon's diary", 20),
+    Lesson("09", "registries", "Registries and distribution: push, pull, digests", 35),
+    Lesson("10", "security", "Security: the socket, capabilities, seccomp, users", 30),
 ]
 
 

@@ -157,8 +157,8 @@ def test_checks_read_the_callers_variables():
 
 
 def test_unknown_labs_and_keys_say_what_exists():
-    with pytest.raises(KeyError, match="the labs are 01, 02, 03, 04, 05, 06, 07, 08"):
-        lab("09")
+    with pytest.raises(KeyError, match="the labs are 01, 02, 03, 04, 05, 06, 07, 08, 09, 10"):
+        lab("11")
     with pytest.raises(ValueError, match='looks like "06.2"'):
         check("06")
     with pytest.raises(KeyError, match=r"lab 06 has tasks \[1, 2, 3\], not 9"):
@@ -210,7 +210,7 @@ def test_learner_copy_blanks_solution_cells_and_drops_solution_only():
 
 def test_every_committed_lab_notebook_is_generated_from_its_solution():
     folders = lab_dirs()
-    assert len(folders) == 8
+    assert len(folders) == 10
     old = [f.name for f in folders if stale(f)]
     assert not old, f"run python -m dockerlens labs --generate: {old} differ from their solution"
 

@@ -11,7 +11,7 @@ from tests.tiers import ROOT
 from .nbrun import assert_ran, run_notebook
 
 ON_DISK = sorted((ROOT / "notebooks").glob("*.ipynb"))
-EXPECTED_LESSONS = 9  # 00-preflight and lessons 01-08: a harness that finds fewer fails
+EXPECTED_LESSONS = 11  # 00-preflight and lessons 01-10: a harness that finds fewer fails
 BUDGET_SECONDS = 60.0
 
 

@@ -87,7 +87,8 @@ def test_object_graph_edges(snap):
     ("ContainerStart", ["client_sdk", "transport_unix", "api", "dockerd", "containerd", "runc",
                         "containers"]),
     ("ImageBuild", ["client_sdk", "transport_unix", "api", "dockerd", "images"]),
-    ("ImageCreate", ["client_sdk", "transport_unix", "api", "dockerd", "images", "registry"]),
+    ("ImageCreate", ["client_sdk", "transport_unix", "api", "dockerd", "registry"]),
+    ("ImagePush", ["client_sdk", "transport_unix", "api", "dockerd", "registry"]),
     ("NetworkCreate", ["client_sdk", "transport_unix", "api", "dockerd", "networks"]),
     ("VolumeRemove", ["client_sdk", "transport_unix", "api", "dockerd", "volumes"]),
     ("SystemPing", ["client_sdk", "transport_unix", "api"]),
@@ -116,6 +117,18 @@ def test_architecture_client_transport_marker_and_offline_registry():
     assert nodes["dockerd"]["text"] == ["dockerd", "(daemon)"]
     assert nodes["registry"]["text"] == ["registry", "(offline)"]
     assert "last request: none yet" in Architecture().svg()
+
+
+def test_architecture_lights_dockerd_to_registry_for_a_request_the_relay_saw():
+    """A /v2/ request of the daemon lights dockerd → registry and names it on the edge."""
+    svg = Architecture("ImagePush", registry_online=True,
+                       registry_request="PUT /v2/alice/app/manifests/1").svg()
+    nodes, edges = svg_nodes(svg), svg_edges(svg)
+    assert nodes["registry"]["stroke"] == theme.HIGHLIGHT
+    assert nodes["registry"]["text"][0] == "registry"
+    assert edges["dockerd->registry"] == theme.HIGHLIGHT
+    assert "PUT /v2/alice/app/manifests/1" in svg
+    assert "images->registry" not in edges  # the daemon, not the image store, talks to registries
 
 
 def test_odd_names_render_with_real_names_in_labels(snap):
