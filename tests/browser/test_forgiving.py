@@ -76,7 +76,7 @@ def assert_panel_fits(nb, source: str, shot: str) -> dict:
     img.wait_for(state="visible")
     nb.page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=img.element_handle())
     fit = fit_of(img)
-    nb.screenshot(shot, img)
+    nb.screenshot(shot, nb.outputs(source))  # the output area stays; a live panel swaps its <img>
     assert 900 <= fit["output"] <= 1000, f"not the 1400×1000 layout with the file browser: {fit}"
     assert fit["img"] <= fit["output"] and fit["scroll"] <= fit["output"], f"sideways scroll: {fit}"
     assert fit["min_text_px"] >= MIN_TEXT_PX, f"text too small: {fit}"
