@@ -55,7 +55,8 @@ class SetupLine:
 def setup(lesson: str, show: bool = True):
     """Connect to the daemon, record the lesson, display the setup line; return the client."""
     scope.set_lesson(str(lesson))
-    failures.install()  # errors from here on are explained in the cell that raised them
+    # errors from here on are explained in the cell that raised them
+    failures.install((NotFoundAgain, replay.NoRecording, replay.StaleRecording))
     wiretap.unroute()  # look for the daemon itself, not at our own proxy
     endpoint = _endpoint(str(lesson))
     url = wiretap.route(endpoint)  # the proxy in front of it; DOCKER_HOST now points there

@@ -1,8 +1,9 @@
 """Registries: a real one on 127.0.0.1, the daemon's /v2/ requests made visible.
 
->>> reg = start()                        # doctest: +SKIP
->>> reg.ref("alice/app", "1.0")          # doctest: +SKIP
-'127.0.0.1:4xxxx/alice/app:1.0'
+In a lesson (it starts a server, so it is shown rather than run as a doctest)::
+
+    reg = lens.registry.start()
+    reg.ref("alice/app", "1.0")      # '127.0.0.1:PORT/alice/app:1.0'
 """
 from .auth import config_file, sent_headers
 from .build import build_image

@@ -11,23 +11,21 @@ from __future__ import annotations
 
 import traceback as tb_module
 
+from ..engine.connect import DaemonUnavailable
+from ..engine.scope import NotOurs
+from ..wire.unanswered import NotAnswered
 from .explain import explain_exception
 
 
-def handled() -> tuple[type[BaseException], ...]:
-    """The exception classes the box explains (docker's, the course's, interrupts)."""
+def handled(extra: tuple[type[BaseException], ...] = ()) -> tuple[type[BaseException], ...]:
+    """The exception classes the box explains: docker's, the engine's and the wire's, EXTRA
+    (the session's and the replay's own, which sit above this wing), and interrupts."""
     import docker.errors
-
-    from ..engine.connect import DaemonUnavailable
-    from ..engine.scope import NotOurs
-    from ..replay import NoRecording, StaleRecording
-    from ..session import NotFoundAgain
-    from ..wire.unanswered import NotAnswered
-    return (docker.errors.DockerException, DaemonUnavailable, NotOurs, NotAnswered, NotFoundAgain,
-            NoRecording, StaleRecording, KeyboardInterrupt)
+    return (docker.errors.DockerException, DaemonUnavailable, NotOurs, NotAnswered, *extra,
+            KeyboardInterrupt)
 
 
-def install() -> bool:
+def install(extra: tuple[type[BaseException], ...] = ()) -> bool:
     """Register the handler with the running IPython shell; False outside IPython."""
     try:
         from IPython import get_ipython
@@ -36,7 +34,7 @@ def install() -> bool:
     shell = get_ipython()
     if shell is None or not hasattr(shell, "set_custom_exc"):
         return False
-    shell.set_custom_exc(handled(), _handler)
+    shell.set_custom_exc(handled(extra), _handler)
     return True
 
 
