@@ -19,13 +19,13 @@ from ..render import BAD, GOOD, code_html, left_aligned
 from .context import Context, caller_variables
 from .. import replay
 
-HINT_AFTER = 3      # the third failure of the same task adds its hint
-LESSON_AFTER = 4    # the fourth adds a pointer to the lesson section
+HINT_AFTER = 2      # the second failure of a task shows hint level 1 (the concept), the next level 2 ...
+LESSON_AFTER = 3    # ... from the third failure on, with a pointer to the lesson section
 RETRY_EVERY = 0.25  # seconds between attempts of a Pending check
 
 SLUGS = {"01": "containers-vs-vms", "02": "docker-engine", "03": "architecture",
          "04": "images", "05": "containers", "06": "networks", "07": "volumes",
-         "08": "events"}
+         "08": "events"}  # labs 09 (registries) and 10 (security) are added by their own branch
 
 
 @dataclass
@@ -34,9 +34,17 @@ class Task:
     number: int
     title: str
     run: Callable
-    hint: str
+    hints: tuple[str, ...]  # escalating: the concept, then the API or CLI name, then a code sketch
     section: str
     within: float = 0.0  # seconds a Pending check is retried for
+    goal: str = ""       # what must be true and why it matters (never the call to make)
+
+    def hint(self, failures: int) -> tuple[int, str]:
+        """The hint level (1-based, 0 for none) and text shown after FAILURES failures in a row."""
+        if failures < HINT_AFTER or not self.hints:
+            return 0, ""
+        level = min(failures - HINT_AFTER + 1, len(self.hints))
+        return level, self.hints[level - 1]
 
     def attempt(self, ctx) -> str | None:
         """None when the task passes, else the reason it fails (retrying Pending states)."""
@@ -77,6 +85,8 @@ class CheckResult:
     passed: bool
     reason: str = ""
     hint: str = ""
+    hint_level: int = 0
+    hint_levels: int = 0
     lesson: str = ""  # "see lesson NN, section ..." text
     link: str = ""    # relative link to the lesson notebook
     seconds: float = 0.0
@@ -93,7 +103,7 @@ class CheckResult:
             return f"✓ {self.key} {self.title}: passed"
         lines = [f"✗ {self.key} {self.title}: {self.reason}"]
         if self.hint:
-            lines.append(f"  hint: {self.hint}")
+            lines.append(f"  hint {self.hint_level}/{self.hint_levels}: {self.hint}")
         if self.lesson:
             lines.append(f"  {self.lesson} ({self.link})")
         return "\n".join(lines)
@@ -104,7 +114,8 @@ class CheckResult:
         parts = [f'<div style="border-left:4px solid {colour};padding:4px 8px;margin:2px 0">'
                  f'<b style="color:{colour}">{mark} {self.key}</b> {code_html(self.title)}: {body}']
         if self.hint:
-            parts.append(f"<div><b>hint:</b> {code_html(self.hint)}</div>")
+            parts.append(f"<div><b>hint {self.hint_level}/{self.hint_levels}:</b> "
+                         f"{code_html(self.hint)}</div>")
         if self.lesson:
             parts.append(f'<div><a href="{html.escape(self.link)}">{html.escape(self.lesson)}</a></div>')
         return "".join(parts) + "</div>"
@@ -133,6 +144,9 @@ class Lab:
     number: str
     title: str
     tasks: dict[int, Task] = field(default_factory=dict)
+    minutes: int = 0      # measured: a real attempt at the solution notebook (see README)
+    goal: str = ""
+    _prepare: Callable | None = None
 
     @property
     def slug(self) -> str:
@@ -142,12 +156,30 @@ class Lab:
     def lesson_link(self) -> str:
         return f"../../notebooks/{self.slug}.ipynb"
 
-    def task(self, number: int, title: str, *, hint: str, section: str, within: float = 0.0):
-        """Decorator registering a check function as task NUMBER."""
+    def task(self, number: int, title: str, *, hints, section: str, within: float = 0.0,
+             goal: str = ""):
+        """Decorator registering a check function as task NUMBER (HINTS: concept, API, sketch)."""
+        hints = (hints,) if isinstance(hints, str) else tuple(hints)
+
         def register(fn: Callable) -> Callable:
-            self.tasks[number] = Task(number, title, fn, hint, section, within)
+            self.tasks[number] = Task(number, title, fn, hints, section, within, goal)
             return fn
         return register
+
+    def preparation(self, fn: Callable) -> Callable:
+        """Decorator registering the function that sets up this lab's investigation objects."""
+        self._prepare = fn
+        return fn
+
+    def prepare(self, client=None):
+        """Create (afresh) the labelled objects the investigation tasks ask about; returns a briefing."""
+        from ..session import client as session_client
+        from .case import Briefing
+        if self._prepare is None:
+            return Briefing(self.number, [])
+        if replay.active():
+            return Briefing(self.number, [replay.LAB_NEEDS_LIVE])
+        return Briefing(self.number, self._prepare(client or session_client()))
 
     def check(self, number: int, *, variables: dict | None = None, client=None) -> CheckResult:
         """Check task NUMBER against the daemon and the caller's variables; a learner's mistake never raises."""
@@ -172,8 +204,9 @@ class Lab:
         result = CheckResult(self.number, task.number, task.title, reason is None, reason or "",
                         seconds=time.monotonic() - started)
         failures = Progress.load().record(result)
-        if not result.passed and failures >= HINT_AFTER:
-            result.hint = task.hint
+        if not result.passed:
+            result.hint_level, result.hint = task.hint(failures)
+            result.hint_levels = len(task.hints)
         if not result.passed and failures >= LESSON_AFTER:
             result.lesson = f"see lesson {self.number}, section “{task.section}”"
             result.link = self.lesson_link
