@@ -139,7 +139,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 def pytest_terminal_summary(terminalreporter):
     """Print how long each notebook took (the lessons' 60-second budget is read from here)."""
-    from tests.notebooks.nbrun import TIMINGS
+    from tests.tiers import TIMINGS
     if TIMINGS:
         terminalreporter.write_sep("-", "notebook times")
         for name, seconds in sorted(TIMINGS.items()):

@@ -1,7 +1,9 @@
 """Labs: numbered tasks checked against the daemon's real state (``lab = lens.lab("06")``).
 
->>> lab("06").check(2)          # doctest: +SKIP
-✗ 06.2 ...: the specific reason
+>>> lab(6) is lab("06"), lab("06").number
+(True, '06')
+
+With a daemon, ``lab("06").check(2)`` answers ✓, or ✗ with the specific reason.
 """
 from __future__ import annotations
 

@@ -8,9 +8,11 @@ when the wiretap runs, so TCP requests land in the transcript too. It never list
 unauthenticated: on a shared machine any local user could reach the port, and the Docker
 API is root on the host.
 
->>> with TLSForwarder() as fwd:                         # doctest: +SKIP
-...     c = fwd.client()                                 # the SDK over TCP + TLS
-...     fwd.env()                                        # DOCKER_HOST, DOCKER_TLS_VERIFY, ...
+In a notebook (it needs a daemon, so it is shown, not run as a doctest)::
+
+    with lens.tcp_endpoint() as fwd:
+        c = fwd.client()      # the SDK over TCP + TLS
+        fwd.env()             # DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH for the CLI
 """
 from __future__ import annotations
 

@@ -76,7 +76,7 @@ def test_keys_are_private_and_gone_after_stop():
 
 
 def test_tls_requests_land_in_the_wiretap_transcript():
-    wiretap = pytest.importorskip("dockerlens.wire.wiretap")
+    from dockerlens.wire import wiretap
     from dockerlens.engine.connect import find_endpoint
     wiretap.unroute()
     url, _ = find_endpoint()

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from dockerlens.replay.record import nbval_runs
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.tiers import ROOT, TIMINGS
+
 SANITIZE = Path(__file__).with_name("sanitize.cfg")
-TIMINGS: dict[str, float] = {}
 
 
 @dataclass

@@ -6,7 +6,9 @@ import pytest
 
 from dockerlens.show.course import LESSONS
 
-from .nbrun import ROOT, assert_ran, run_notebook
+from tests.tiers import ROOT
+
+from .nbrun import assert_ran, run_notebook
 
 ON_DISK = sorted((ROOT / "notebooks").glob("*.ipynb"))
 EXPECTED_LESSONS = 9  # 00-preflight and lessons 01-08: a harness that finds fewer fails

@@ -2,7 +2,7 @@
 import json
 import subprocess
 
-from tests.notebooks.nbrun import ROOT
+from tests.tiers import ROOT
 
 
 def tracked_notebooks():

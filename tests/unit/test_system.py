@@ -23,4 +23,6 @@ def test_a_pid_file_of_a_dead_process_is_dropped(tmp_path):
 
 
 def test_no_pid_file_is_fine(tmp_path):
-    _drop_stale_pidfile(tmp_path / "none.pid")
+    missing = tmp_path / "none.pid"
+    assert _drop_stale_pidfile(missing) is None  # no error for a pid file that is not there
+    assert not missing.exists() and list(tmp_path.iterdir()) == []

@@ -9,6 +9,8 @@ import threading
 import time
 
 import docker
+import re
+
 import pytest
 
 from dockerlens.engine import images, scope
@@ -140,7 +142,7 @@ def test_an_unrecorded_request_gets_501_naming_it_and_the_fix(capture, tmp_path)
             c.containers.get("lens-nobody-nothing")
     assert err.value.status_code == 501
     message = err.value.explanation
-    assert "GET /v1.41/containers/lens-nobody-nothing/json" in message
+    assert re.search(r"GET /v1\.\d+/containers/lens-nobody-nothing/json", message)  # any API version
     assert "REPLAYING" in message and "make record" in message
 
 
