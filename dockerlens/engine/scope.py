@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 import html
 
+from .environ import environment
+
 COURSE = "dockerlens.course"
 LESSON = "dockerlens.lesson"
 LEARNER = "dockerlens.learner"
