@@ -57,6 +57,12 @@ class Briefing:
     """What ``lab.prepare()`` set up: one line per investigation, shown in the notebook."""
     lab: str
     lines: list[str] = field(default_factory=list)
+    values: dict = field(default_factory=dict)  # what the lines state, for code: ``case["port"]``
+
+    def __getitem__(self, key: str):
+        if key not in self.values:
+            raise KeyError(f"this briefing holds {sorted(self.values) or 'no values'}, not {key!r}")
+        return self.values[key]
 
     def __repr__(self) -> str:
         if not self.lines:

@@ -144,7 +144,6 @@ class Lab:
     number: str
     title: str
     tasks: dict[int, Task] = field(default_factory=dict)
-    minutes: int = 0      # measured: a real attempt at the solution notebook (see README)
     goal: str = ""
     _prepare: Callable | None = None
 
@@ -179,7 +178,9 @@ class Lab:
             return Briefing(self.number, [])
         if replay.active():
             return Briefing(self.number, [replay.LAB_NEEDS_LIVE])
-        return Briefing(self.number, self._prepare(client or session_client()))
+        made = self._prepare(client or session_client())
+        lines, values = made if isinstance(made, tuple) else (made, {})
+        return Briefing(self.number, lines, values)
 
     def check(self, number: int, *, variables: dict | None = None, client=None) -> CheckResult:
         """Check task NUMBER against the daemon and the caller's variables; a learner's mistake never raises."""

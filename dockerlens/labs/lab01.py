@@ -10,7 +10,7 @@ from .context import describe
 from .outcomes import Fail
 from .framework import Lab
 
-LAB = Lab("01", "Containers vs VMs: cgroups, a shared kernel, a host process", minutes=20,
+LAB = Lab("01", "Containers vs VMs: cgroups, a shared kernel, a host process",
           goal="show, with real containers, that a container is a process of the host's kernel: "
                "limited by a cgroup, reporting the host's kernel, numbered by the host's PID space.")
 MIB = 1024 * 1024
@@ -136,9 +136,10 @@ def _until_oom_recorded(ctr, seconds: float = 3.0) -> None:
           hints=("Exit code 137 means \"killed by signal 9\": the OOM killer sends it, but so can "
                  "anyone. The daemon records separately whether the kernel's OOM killer did it.",
                  "`ctr.attrs[\"State\"][\"OOMKilled\"]` (`docker inspect -f '{{.State.OOMKilled}}'`) "
-                 "for each of `client.containers.list(all=True, filters=lens.filters())`.",
-                 "`oom_victim = [c.name for c in client.containers.list(all=True, filters="
-                 "lens.filters()) if c.attrs[\"State\"][\"OOMKilled\"]][0]`"))
+                 "of each suspect (`client.containers.get(lens.name(...))`).",
+                 "`suspects = [client.containers.get(lens.name(s)) for s in (\"suspect-a\", "
+                 "\"suspect-b\", \"suspect-c\")]`; `oom_victim = [c.name for c in suspects if "
+                 "c.attrs[\"State\"][\"OOMKilled\"]][0]`"))
 def oom_victim(ctx):
     answer = ctx.var("oom_victim", str, "the name of the OOM-killed case container")
     cases = {}

@@ -12,7 +12,7 @@ from .context import Context
 from .outcomes import Fail
 from .framework import Lab
 
-LAB = Lab("02", "The Docker Engine: SDK calls and raw HTTP", minutes=20,
+LAB = Lab("02", "The Docker Engine: SDK calls and raw HTTP",
           goal="drive the daemon with the SDK and with raw HTTP, and read the wire to see that "
                "both are one REST API.")
 ROLE = ("role", "target")

@@ -11,7 +11,7 @@ from .outcomes import Fail
 from .framework import Lab
 from ..wire.remote import TLSForwarder  # moving module: the one place lab 03 imports it
 
-LAB = Lab("03", "Architecture: the daemon over a network interface", minutes=15,
+LAB = Lab("03", "Architecture: the daemon over a network interface",
           goal="reach the same daemon over TCP on 127.0.0.1 with mutual TLS, act through it, and "
                "tell from the wire which requests came over which transport.")
 SUSPECTS = ("case-a", "case-b", "case-c")
@@ -54,8 +54,9 @@ def endpoint(ctx):
                  "is (TLS certificates); the same daemon answers, whatever the transport.",
                  "`docker.DockerClient(base_url=..., tls=...)`; `fwd.url` and `fwd.tls_config()` "
                  "hold the address and the certificates (`fwd.client()` does both).",
-                 "`remote = docker.DockerClient(base_url=fwd.url, tls=fwd.tls_config())`, then "
-                 "`remote.info()[\"ID\"] == client.info()[\"ID\"]`"))
+                 "`remote = fwd.client()` (a `docker.DockerClient(base_url=fwd.url, "
+                 "tls=fwd.tls_config())` that ignores a `REQUESTS_CA_BUNDLE` in the environment), "
+                 "then `remote.info()[\"ID\"] == client.info()[\"ID\"]`"))
 def tcp_client(ctx):
     fwd = _forwarder(ctx)
     remote = _remote(ctx)
@@ -138,8 +139,9 @@ def prepare(client) -> list[str]:
                  "travelled. The wiretap records each exchange with its transport.",
                  "`lens.wiretap.transcript()`: exchanges with `path` ending in `/volumes/create`, "
                  "their `transport` (`unix` or `tcp`) and `request_preview` (the body, with `Name`).",
-                 "`ex = [e for e in lens.wiretap.transcript() if e.path.endswith(\"/volumes/create\") "
-                 "and e.transport == \"tcp\"][-1]`; `over_tcp = json.loads(ex.request_preview)[\"Name\"]`"))
+                 "`tcp = [e for e in lens.wiretap.transcript() if e.path.endswith(\"/volumes/create\") "
+                 "and e.transport == \"tcp\"]`; the body's `Name` (`json.loads(e.request_preview)[\"Name\"]`) "
+                 "of the one that is a case volume is `over_tcp`"))
 def which_over_tcp(ctx):
     answer = ctx.var("over_tcp", str, "the name of the case volume created over TCP").strip()
     truth = {}

@@ -11,7 +11,7 @@ from .context import describe
 from .outcomes import Fail
 from .framework import Lab
 
-LAB = Lab("04", "Images: a Dockerfile of your own", minutes=20,
+LAB = Lab("04", "Images: a Dockerfile of your own",
           goal="build an image of your own on the course's base image, see what is yours in it, "
                "and tell a tag from the image a container really runs.")
 LABEL = ("purpose", "lab04")

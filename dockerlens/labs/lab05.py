@@ -12,7 +12,7 @@ from .outcomes import Fail, Pending
 from .framework import Lab
 
 LAB = Lab("05", "Containers: the lifecycle, left in states, and one that exits at once",
-          minutes=20, goal="drive containers through the lifecycle state machine, leave them in "
+          goal="drive containers through the lifecycle state machine, leave them in "
                            "chosen states, and read the daemon's state to explain a container "
                            "that does not stay up.")
 CAUSES = ("no-such-program", "exit", "oom")
@@ -103,6 +103,11 @@ def restarting(ctx):
     if status == "created":
         raise Fail(f"container `{ctr.name}` {describe(ctr)}: {never_ran_fix(ctr)}")
     if status != "running":
+        code, restarts = ctx.state(ctr).get("ExitCode"), ctr.attrs.get("RestartCount", 0)
+        if code and restarts >= retries:
+            raise Fail(f"container `{ctr.name}` {describe(ctr)} after {restarts} restart(s): its "
+                       "policy gave up, as it should; its command must keep running instead "
+                       "of failing")
         raise Fail(f"container `{ctr.name}` {describe(ctr)}: on-failure does not restart a "
                    "container that ended with code 0 or was stopped; give it a command that "
                    "keeps running and start it")

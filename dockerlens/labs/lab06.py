@@ -12,7 +12,7 @@ from .context import describe
 from .outcomes import Fail, Pending
 from .framework import Lab
 
-LAB = Lab("06", "Networks: names that resolve, ports that answer", minutes=20,
+LAB = Lab("06", "Networks: names that resolve, ports that answer",
           goal="connect containers on a network of your own where names resolve, publish a port "
                "only on loopback, and find who holds a port.")
 SUSPECTS = ("web-a", "web-b", "web-c")
@@ -159,21 +159,23 @@ def prepare(client) -> list[str]:
         client.containers.run(images.tag("web"), name=scope.name(suffix), detach=True,
                               labels=case_labels("06", **{"dockerlens.question": f"127.0.0.1:{port}"}),
                               ports={"80/tcp": ("127.0.0.1", port if suffix == holder else None)})
-    return [f"task 4: something on this machine holds port 127.0.0.1:{port}. Which of your "
-            "containers is it?"]
+    return [f"task 4: something on this machine holds port 127.0.0.1:{port} (`case[\"port\"]`). "
+            "Which of your containers is it?"], {"port": port}
 
 
 @LAB.task(4, "investigation: which container holds the port?",
           section="A published port, reached from this notebook",
           goal="`lab.prepare()` started three web servers (`lens.name(\"web-a\")`, `\"web-b\"`, "
-               "`\"web-c\"`) and printed a host port on 127.0.0.1 that one of them holds. Put that "
+               "`\"web-c\"`) and printed a host port on 127.0.0.1 that one of them holds (also "
+               "in `case[\"port\"]`, an int). Put that "
                "container's name in `holder`. \"Port is already allocated\" errors start here.",
           hints=("A published port is part of a container's network settings: the daemon knows "
                  "which host address and port map to which container port.",
                  "`ctr.ports` (after `ctr.reload()`) or `ctr.attrs[\"NetworkSettings\"][\"Ports\"]`; "
                  "`docker ps` and `docker port` show the same; list with `filters=lens.filters()`.",
                  "`holder = [c.name for c in client.containers.list(filters=lens.filters()) "
-                 "if any(h[\"HostPort\"] == \"PORT\" for hs in c.ports.values() if hs for h in hs)][0]`"))
+                 "if any(h[\"HostPort\"] == str(case[\"port\"]) for hs in c.ports.values() if hs "
+                 "for h in hs)][0]`"))
 def port_holder(ctx):
     answer = ctx.var("holder", str, "the name of the container holding the port").strip()
     cases = {}

@@ -10,7 +10,7 @@ from .context import describe
 from .outcomes import Fail
 from .framework import Lab
 
-LAB = Lab("07", "Volumes: data that outlives its container", minutes=15,
+LAB = Lab("07", "Volumes: data that outlives its container",
           goal="keep data in a named volume beyond the container that wrote it, and see what a "
                "container changes in its own filesystem.")
 MESSAGE = "hello from the writer"

@@ -9,7 +9,7 @@ from .case import case_labels, clear
 from .outcomes import Fail
 from .framework import Lab
 
-LAB = Lab("08", "Events: the daemon reports every change", minutes=15,
+LAB = Lab("08", "Events: the daemon reports every change",
           goal="collect the daemon's events with a watcher of your own, read facts out of them, "
                "and answer a question from the daemon's event log alone.")
 
