@@ -162,13 +162,16 @@ class Context:
         return ctr.attrs["State"]
 
     # --- which client made what (the wiretap's transcript) ---------------------------------
-    def creations(self, kind: str, name: str) -> list | None:
-        """Successful create exchanges of object NAME (None when the wiretap is off here)."""
+    def creations(self, kind: str, name: str, obj=None) -> list | None:
+        """Successful create exchanges of object NAME (of OBJ itself, when given: not an earlier
+        object of the same name); None when the wiretap is off in this kernel."""
         sent = self.transcript()
         if sent is None:
             return None
-        return [e for e in sent if e.method == "POST" and e.path.endswith(f"/{kind}/create")
-                and (e.status or 0) < 300 and e.status is not None and _names(e, name)]
+        found = [e for e in sent if e.method == "POST" and e.path.endswith(f"/{kind}/create")
+                 and e.status is not None and e.status < 300 and _names(e, name)]
+        mark = _identity(obj)
+        return [e for e in found if mark in (e.response_preview or "")] if mark else found
 
 
 def _exists(collection, ref: str) -> bool:
@@ -227,6 +230,15 @@ def never_ran_fix(ctr) -> str:
 def _cut(text: str, limit: int = 140) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _identity(obj) -> str:
+    """What a create answer holds of OBJ alone: a container's ID, a volume's creation time."""
+    if obj is None:
+        return ""
+    if "Id" in obj.attrs:
+        return obj.id
+    return obj.attrs.get("CreatedAt") or ""
 
 
 def _names(exchange, name: str) -> bool:

@@ -40,7 +40,7 @@ def sdk_container(ctx):
         has = f"`{key}={labels[key]}`" if key in labels else f"no `{key}` label"
         raise Fail(f"container `{ctr.name}` has {has}; it needs `{key}={value}`. Labels are "
                    "fixed at creation: remove it and create it again with that label")
-    made = ctx.creations("containers", ctr.name)
+    made = ctx.creations("containers", ctr.name, ctr)
     if made is not None:
         if not made:
             raise Fail(f"the wiretap of this notebook never saw `{ctr.name}` created: remove it "

@@ -100,7 +100,7 @@ def volume_over_tcp(ctx):
     sent = ctx.transcript()
     if sent is None:
         return  # the wiretap is off in this kernel: the daemon's state is all we can check
-    created = ctx.creations("volumes", vol.name)
+    created = ctx.creations("volumes", vol.name, vol)
     if not created:
         raise Fail(f"volume `{vol.name}` exists, but the wiretap of this notebook never saw it "
                    "created: create it here, through `remote`")
@@ -151,7 +151,7 @@ def which_over_tcp(ctx):
         except Fail:
             raise Fail(f"the case volume `{scope.name(suffix)}` is gone: run `lab.prepare()` "
                        "again") from None
-        made = ctx.creations("volumes", vol.name)
+        made = ctx.creations("volumes", vol.name, vol)
         if made is None:
             raise Fail("the wiretap is not running in this kernel: run the setup cell, then "
                        "`lab.prepare()`")

@@ -74,15 +74,29 @@ def layers(ctx):
 
 
 def _nearest_parent(ctx, img, mine: list[str]) -> tuple[str, int]:
-    """The local image whose layers are the longest proper prefix of MINE: (its name, its layer count)."""
+    """The tagged image IMG was built on whose layers are the longest prefix of MINE: (its tag,
+    its layer count). Candidates are IMG's local ancestors (the IDs its history names) and the
+    course's own images; other images that merely share layers (the build cache makes identical
+    steps identical layers) are no parents of IMG."""
+    import docker.errors
+    ancestors = {h.get("Id") for h in img.history()} - {img.id, "<missing>", None}
+    shared = ctx.client.api.images(filters={"label": [f"{scope.LEARNER}={scope.SHARED}"]})
     best, count = "", 0
-    for other in ctx.client.images.list(all=True):
-        if other.id == img.id:
+    for ident in ancestors | {i["Id"] for i in shared}:
+        try:
+            other = ctx.client.images.get(ident)
+        except docker.errors.NotFound:  # removed meanwhile (another session's cleanup)
             continue
         theirs = other.attrs.get("RootFS", {}).get("Layers") or []
-        if count < len(theirs) <= len(mine) and mine[:len(theirs)] == theirs and theirs != mine:
-            best, count = (other.tags[0] if other.tags else other.short_id), len(theirs)
+        if other.tags and count < len(theirs) <= len(mine) and mine[:len(theirs)] == theirs:
+            best, count = _familiar_tag(other.tags), len(theirs)
     return best, count
+
+
+def _familiar_tag(tags: list[str]) -> str:
+    """The tag a learner knows an image by: the course's or their own before a registry's copy."""
+    ours = [t for t in tags if t.startswith(("dockerlens/", scope.name("")))]
+    return sorted(ours or tags, key=len)[0]
 
 
 @LAB.task(3, f"a container whose default command printed `{MESSAGE}`",
