@@ -88,7 +88,7 @@ def life(ctx):
         raise Fail(f"container `{name}` did not carry your course labels: run it with "
                    "`labels=lens.labels()`")
     if _daemon_has(ctx, mine[0]) is False:
-        raise Fail(f"the daemon never reported the `{mine[0].get('Action')}` event in `seen`: "
+        raise Fail(f"the daemon never reported the `{mine[0].get('Action')}` event of `{name}` in `seen`: "
                    "collect events from `client.events()`, don't write them yourself")
 
 
@@ -146,15 +146,16 @@ def prepare(client) -> list[str]:
           section="Replay the last minute",
           goal="`lab.prepare()` ran `lens.name(\"case-flaky\")`, which failed and was restarted by "
                "its restart policy until the policy gave up. Put in `starts` (an int) how many "
-               "times the daemon started it, as its event log reports. The daemon keeps recent "
-               "events, so you can ask about the past without having watched it.",
+               "times the daemon started this container (the one of that name now: names are "
+               "reused, IDs are not), as its event log reports. The daemon keeps recent events, "
+               "so you can ask about the past without having watched it.",
           hints=("Every start of a container, the first and each automatic restart, is an event; "
                  "the daemon can replay the events of a time window.",
                  "`client.events(since=..., until=..., filters={\"container\": ...}, decode=True)` "
                  "returns a finite stream when `until` is given (`docker events --since --until`).",
-                 "`evs = list(client.events(since=int(time.time()) - 300, until=int(time.time()), "
-                 "filters={\"container\": lens.name(\"case-flaky\"), \"event\": \"start\"}, "
-                 "decode=True))`; `starts = len(evs)`"))
+                 "`ctr = client.containers.get(lens.name(\"case-flaky\"))`; `evs = list(client.events("
+                 "since=int(time.time()) - 300, until=int(time.time()), filters={\"container\": "
+                 "ctr.id, \"event\": \"start\"}, decode=True))`; `starts = len(evs)`"))
 def start_count(ctx):
     answer = ctx.var("starts", int, "how many times the daemon started the case container")
     try:
@@ -165,10 +166,20 @@ def start_count(ctx):
     if ctr.status != "exited":
         raise Fail(f"`{ctr.name}` is still {ctr.status}: wait until its policy gives up, then "
                    "count")
+    buffer = _daemon_log(ctx, 1)  # the daemon keeps a few hundred events: is the case still in it?
+    created = datetime.fromisoformat(ctr.attrs["Created"][:19] + "+00:00").timestamp()
+    if not buffer or int(buffer[0]["timeNano"]) / 1e9 > created:
+        raise Fail(f"the daemon's event buffer no longer reaches back to the creation of `{ctr.name}` "
+                   "(a busy daemon keeps only its latest few hundred events): run `lab.prepare()` "
+                   "again and count right away")
     truth = len(_starts(ctx, ctr))
     if answer == truth:
         return
     restarts = ctr.attrs.get("RestartCount", 0)
+    by_name = [e for e in _daemon_log(ctx, 1, container=[ctr.name]) if e.get("Action") == "start"]
+    if answer == len(by_name) and len(by_name) != truth:
+        raise Fail(f"`starts` is {answer}: that counts the starts of every container ever named "
+                   f"`{ctr.name}` (each `lab.prepare()` makes a new one); count this container's, by its ID")
     if answer == restarts and restarts != truth:
         raise Fail(f"`starts` is {answer}, the number of restarts; the daemon's events count "
                    "every start, the first one too")
