@@ -189,8 +189,8 @@ def _failed_create(ctx):
                  "`failed_status = ex.status`; `asked_for = json.loads(ex.request_preview)[\"Image\"]` "
                  "(`lens.explain(ex)` explains it)"))
 def failed_request(ctx):
-    exchange, image = _failed_create(ctx)
     status = ctx.var("failed_status", int, "the HTTP status of the failed request, as an int")
+    exchange, image = _failed_create(ctx)
     if status != exchange.status:
         near = " (the status of a successful create)" if status == 201 else ""
         raise Fail(f"`failed_status` is {status}{near}, but the daemon answered the failed "
