@@ -42,6 +42,10 @@ def tagged(ctx):
         has = f"`{key}={labels[key]}`" if key in labels else f"no `{key}` label"
         raise Fail(f"image `{ref()}` has {has}; it needs `{key}={value}`: an image's labels are "
                    "fixed when it is built, so build it again with that label")
+    parent, _, theirs = _nearest_parent(ctx, img, img.attrs["RootFS"]["Layers"])
+    if theirs.get(key) == value:
+        raise Fail(f"image `{ref()}` inherits `{key}={value}` from its parent `{parent}`; "
+                   "this task asks your build to set it: build it again with that label")
 
 
 @LAB.task(2, "at least three layers of your own on top of the base image",
@@ -64,7 +68,7 @@ def layers(ctx):
     if mine[:len(base)] != base:
         raise Fail(f"image `{ref()}` is not built on `{images.tag('base')}`: its first layers "
                    "are not the base image's. Build it `FROM` the course's base image")
-    parent, inherited = _nearest_parent(ctx, img, mine)
+    parent, inherited, _ = _nearest_parent(ctx, img, mine)
     added = len(mine) - inherited
     if added >= 3:
         return
@@ -73,15 +77,15 @@ def layers(ctx):
                f"({inherited} inherited); it needs at least 3: each RUN, COPY or ADD makes one")
 
 
-def _nearest_parent(ctx, img, mine: list[str]) -> tuple[str, int]:
+def _nearest_parent(ctx, img, mine: list[str]) -> tuple[str, int, dict]:
     """The tagged image IMG was built on whose layers are the longest prefix of MINE: (its tag,
-    its layer count). Candidates are IMG's local ancestors (the IDs its history names) and the
+    its layer count, its labels). Candidates are IMG's local ancestors (the IDs its history names) and the
     course's own images; other images that merely share layers (the build cache makes identical
     steps identical layers) are no parents of IMG."""
     import docker.errors
     ancestors = {h.get("Id") for h in img.history()} - {img.id, "<missing>", None}
     shared = ctx.client.api.images(filters={"label": [f"{scope.LEARNER}={scope.SHARED}"]})
-    best, count = "", 0
+    best, count, labels = "", 0, {}
     for ident in ancestors | {i["Id"] for i in shared}:
         try:
             other = ctx.client.images.get(ident)
@@ -89,8 +93,8 @@ def _nearest_parent(ctx, img, mine: list[str]) -> tuple[str, int]:
             continue
         theirs = other.attrs.get("RootFS", {}).get("Layers") or []
         if other.tags and count < len(theirs) <= len(mine) and mine[:len(theirs)] == theirs:
-            best, count = _familiar_tag(other.tags), len(theirs)
-    return best, count
+            best, count, labels = _familiar_tag(other.tags), len(theirs), other.labels or {}
+    return best, count, labels
 
 
 def _familiar_tag(tags: list[str]) -> str:

@@ -38,7 +38,7 @@ def oom_program_missing(env):
         pass
 
 
-@wrong("01.1", "exited with code 137, i.e. killed by signal 9, and the kernel did not OOM-kill")
+@wrong("01.1", "exited with code 137, i.e. killed by signal 9, but the daemon recorded no OOM kill")
 def oom_killed_from_outside(env):
     ctr = env.run("oom", ["sleep", "60"], wait=False, mem_limit="64m", memswap_limit="64m")
     ctr.kill()

@@ -46,6 +46,12 @@ def without_course_labels(env):
     env.closing.append(type("Untag", (), {"close": lambda self: env.client.images.remove(img.id, force=True)})())
 
 
+@wrong("04.1", "inherits `purpose=lab04` from its parent `lens-")
+def label_inherited_from_an_own_parent(env):
+    env.build(DOCKERFILE, env.name("parent") + ":1", env.labels(purpose="lab04"))
+    env.build(f"FROM {env.name('parent')}:1\nRUN touch /a\nRUN touch /b\nRUN touch /c\n", _tag(env))
+
+
 @wrong("04.2", "adds 2 layer(s) of its own on top of its nearest parent `dockerlens/base:1`")
 def two_layers(env):
     _app(env, "FROM dockerlens/base:1\nRUN mkdir /app\nRUN echo hi > /app/x\n")
