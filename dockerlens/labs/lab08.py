@@ -72,9 +72,9 @@ def _daemon_has(ctx, event: dict) -> bool | None:
                  "`lens.name(\"life\")` with `labels=lens.labels()`, remove it, and close the stream"))
 def life(ctx):
     name = scope.name("life")
-    mine = _events_of(ctx, name)
-    actions = [e.get("Action") for e in mine]
     wanted = ctx.facts.lifecycle_actions
+    mine = _one_container(_events_of(ctx, name), wanted)
+    actions = [e.get("Action") for e in mine]
     missing = [a for a in wanted if a not in actions]
     if missing:
         raise Fail(f"`seen` has {', '.join(actions)} for `{name}`, but no "
@@ -90,6 +90,14 @@ def life(ctx):
     if _daemon_has(ctx, mine[0]) is False:
         raise Fail(f"the daemon never reported the `{mine[0].get('Action')}` event of `{name}` in `seen`: "
                    "collect events from `client.events()`, don't write them yourself")
+
+
+def _one_container(events: list[dict], wanted) -> list[dict]:
+    """The events of the one container (by ID: a name can be reused) whose life is most complete."""
+    by_id: dict[str, list[dict]] = {}
+    for event in events:
+        by_id.setdefault(event.get("id") or (event.get("Actor") or {}).get("ID", ""), []).append(event)
+    return max(reversed(list(by_id.values())), key=lambda evs: sum(a in {e.get("Action") for e in evs} for a in wanted))
 
 
 @LAB.task(2, "`exit_code`: the exit code 7, read from the `die` event",

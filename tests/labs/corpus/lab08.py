@@ -18,7 +18,7 @@ def _life(env, command=("sh", "-c", "exit 7"), remove=True, labels=None, suffix=
     if remove:
         ctr.remove()
     stream = env.client.events(since=since, until=time.time() + 0.05, decode=True,
-                               filters={"container": env.name(suffix)})
+                               filters={"container": ctr.id})
     try:
         return list(stream)
     finally:
