@@ -97,7 +97,9 @@ def _one_container(events: list[dict], wanted) -> list[dict]:
     by_id: dict[str, list[dict]] = {}
     for event in events:
         by_id.setdefault(event.get("id") or (event.get("Actor") or {}).get("ID", ""), []).append(event)
-    return max(reversed(list(by_id.values())), key=lambda evs: sum(a in {e.get("Action") for e in evs} for a in wanted))
+    def completeness(evs: list[dict]) -> int:
+        return sum(a in {e.get("Action") for e in evs} for a in wanted)
+    return max(reversed(list(by_id.values())), key=completeness)  # ties: the latest container
 
 
 @LAB.task(2, "`exit_code`: the exit code 7, read from the `die` event",
