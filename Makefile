@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test prepare doctor images reset clean-venv bench record
+.PHONY: lab test test-engines prepare doctor images reset clean-venv bench record
 
 # No daemon is not fatal for lab: the notebooks then replay real recorded sessions.
 lab: $(STAMP)
@@ -15,6 +15,13 @@ test: prepare
 	@# the browser tier drives Debian's chromium: installed here when root (else its tests say how)
 	@$(PY) -c 'from dockerlens.engine.system import CHROMIUM_MISSING as m, ensure_chromium as e; e() or print(m)'
 	$(PY) -m pytest
+
+# Integration, notebooks and labs against each engine of ENGINES: the host's daemon and private
+# Engine 28 (classic and containerd store) and Podman 5 from a cached Debian sid root (root only).
+ENGINES ?= host docker28 docker28-containerd podman5
+TIERS   ?= integration notebooks labs
+test-engines: prepare
+	ENGINES="$(ENGINES)" TIERS="$(TIERS)" $(PY) -m dockerlens.engine.matrix
 
 prepare: $(STAMP)
 	$(PY) -m dockerlens prepare

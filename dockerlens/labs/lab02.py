@@ -7,6 +7,7 @@ from urllib.parse import parse_qs
 
 from ..engine import images, scope
 from ..engine.facts import same_ref
+from ..wire.http import Incomplete, Malformed, dechunk, parse_head
 from .case import case_labels, clear
 from .context import Context
 from .outcomes import Fail
@@ -57,36 +58,25 @@ def sdk_container(ctx):
         raise Fail(f"container `{ctr.name}` printed `{shown}`, not `{MESSAGE}`")
 
 
-def _dechunk(body: bytes) -> bytes:
-    """Undo HTTP/1.1 chunked transfer encoding (answers to HTTP/1.0 requests are never chunked)."""
-    out, rest = b"", body
-    while rest:
-        size_line, _, rest = rest.partition(b"\r\n")
-        size = int(size_line.split(b";")[0] or b"0", 16)
-        if size == 0:
-            break
-        out, rest = out + rest[:size], rest[size + 2:]
-    return out
-
-
 def _parse(raw: bytes) -> tuple[int, dict[str, str], bytes]:
     """Status, headers (lower-case names) and body of a raw HTTP response, or Fail."""
-    head, sep, body = raw.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    parts = lines[0].split(" ", 2)
-    if not sep or not parts[0].startswith("HTTP/1.") or len(parts) < 2 or not parts[1].isdigit():
+    try:
+        head, at = parse_head(raw, request=False) or (None, 0)
+    except Malformed:
+        head = None
+    if head is None:
         raise Fail(f"`raw` does not start with an HTTP status line (it starts with "
                    f"`{raw[:30]!r}`): keep everything the socket sent, headers included")
-    headers = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    if "chunked" in headers.get("transfer-encoding", ""):
+    body = raw[at:]
+    if head.chunked:
         try:
-            body = _dechunk(body)
-        except ValueError:
+            body = dechunk(body)
+        except Incomplete:
             raise Fail("the chunked body in `raw` is cut short: read until the socket closes") from None
-    return int(parts[1]), headers, body
+        except Malformed:
+            raise Fail("the chunked body in `raw` is not chunked encoding: keep the bytes as "
+                       "the socket sent them") from None
+    return head.status, {name.lower(): value for name, value in head.headers}, body
 
 
 @LAB.task(2, "`raw`: the daemon's own HTTP answer listing containers, and `target`: the ID of yours",

@@ -15,6 +15,7 @@ import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from ..wire.http import Head, Malformed, chunked_end, parse_head
 from .format import RecordedExchange, to_text
 
 CLIENT_SIDE = {"up", "request", "client", "c2s", "in", "to_daemon", "upstream", ">"}
@@ -107,20 +108,17 @@ def _split(client: Stream, daemon: Stream, date: str) -> list[tuple[float, Recor
         if request is None:
             break
         head, body_start, req_end, _ = request
-        line = head.split(b"\r\n", 1)[0].decode("latin-1").split()
-        if len(line) < 2:
-            break
-        method, target = line[0], line[1]
+        method, target = head.method, head.target
         response = _parse_message(bytes(daemon.data), resp_at, is_request=False, method=method)
         if response is None:
             break
         rhead, _, resp_end, complete = response
-        status = int(rhead.split(b" ", 2)[1])
+        status = rhead.status
         done = client.time_at(req_end - 1)
         exchange = RecordedExchange(seq=0, conn=0, t=0, method=method, target=target, status=status,
                             request=_request_record(head, client.data[body_start:req_end]))
         exchange.upgraded = status == 101
-        sized = b"\r\ncontent-length:" in rhead.lower()
+        sized = rhead.has("content-length")
         exchange.open = not complete and not exchange.upgraded and not sized  # a stream left
         exchange.cut = not complete and sized  # the client hung up before the whole body
         exchange.response = _segments(daemon, resp_at, resp_end, done, date)
@@ -148,14 +146,10 @@ def _segments(daemon: Stream, start: int, end: int, done: float, date: str) -> l
     return [[ms, to_text(data)] for ms, data in segments]
 
 
-def _request_record(head: bytes, body: bytes) -> dict:
+def _request_record(head: Head, body: bytes) -> dict:
     """The request headers that matter and its body (large bodies: length and start only)."""
     keep = ("content-type", "upgrade", "connection", "user-agent", "transfer-encoding")
-    headers = {}
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.decode("latin-1").partition(":")
-        if name.strip().lower() in keep:
-            headers[name.strip()] = value.strip()
+    headers = {name: value for name, value in head.headers if name.lower() in keep}
     record: dict = {"headers": headers}
     if len(body) > BODY_LIMIT:
         record["body_length"] = len(body)
@@ -164,58 +158,34 @@ def _request_record(head: bytes, body: bytes) -> dict:
     return record
 
 
-def _closes(request: bytes, response: bytes, parsed: tuple) -> bool:
+def _closes(request: Head, response: Head, parsed: tuple) -> bool:
     """True when the daemon ends the connection after this answer (so must the replay)."""
-    request_line = request.split(b"\r\n", 1)[0]
-    head = response.lower()
-    framed = b"\r\ncontent-length:" in head or b"\r\ntransfer-encoding: chunked" in head
+    framed = response.has("content-length") or response.chunked
     no_body = parsed[1] == parsed[2]
-    return (b"\r\nconnection: close" in head or request_line.endswith(b"HTTP/1.0")
+    return (response.has_token("connection", "close") or request.version == "HTTP/1.0"
             or (not framed and not no_body))
 
 
 def _parse_message(data: bytes, at: int, is_request: bool, method: str = "GET"):
     """(head, body start, end, complete) of the HTTP message at ``at``; None if no head yet."""
-    head_end = data.find(b"\r\n\r\n", at)
-    if head_end < 0:
+    try:
+        parsed = parse_head(data, is_request, at)
+    except Malformed:  # cut short (the proxy relays only what it could parse)
         return None
-    head = data[at:head_end]
-    body = head_end + 4
-    headers = {}
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        headers[name.strip().lower()] = value.strip().lower()
+    if parsed is None:
+        return None
+    head, body = parsed
     if not is_request:
-        status = int(head.split(b" ", 2)[1])
-        if status == 101:
+        if head.status == 101:
             return head, body, len(data), True
-        if method.upper() == "HEAD" or 100 <= status < 200 or status in (204, 304):
+        if method.upper() == "HEAD" or 100 <= head.status < 200 or head.status in (204, 304):
             return head, body, body, True
-    if headers.get(b"transfer-encoding") == b"chunked":
-        end = _chunked_end(data, body)
+    if head.chunked:
+        end = chunked_end(data, body)
         return (head, body, end, True) if end is not None else (head, body, len(data), False)
-    if b"content-length" in headers:
-        end = body + int(headers[b"content-length"])
+    if head.has("content-length"):
+        end = body + head.length()
         return head, body, min(end, len(data)), end <= len(data)
     if is_request:
         return head, body, body, True
-    return head, body, len(data), b"close" in headers.get(b"connection", b"") or len(data) > body
-
-
-def _chunked_end(data: bytes, at: int) -> int | None:
-    """The offset just past a complete chunked body starting at ``at``; None if cut short."""
-    while True:
-        line_end = data.find(b"\r\n", at)
-        if line_end < 0:
-            return None
-        size = int(data[at:line_end].split(b";")[0] or b"0", 16)
-        at = line_end + 2
-        if size == 0:
-            trailer_end = data.find(b"\r\n", at)
-            while trailer_end > at:
-                at = trailer_end + 2
-                trailer_end = data.find(b"\r\n", at)
-            return trailer_end + 2 if trailer_end >= 0 else None
-        at += size + 2
-        if at > len(data):
-            return None
+    return head, body, len(data), head.has_token("connection", "close") or len(data) > body

@@ -16,11 +16,10 @@ import tempfile
 import threading
 import time
 
+from ..wire.http import body_pieces, read_head
 from ..wire.proxy import peer_closed
 from .format import RecordedExchange, Recording, to_bytes
 from .matcher import Matcher
-
-MAX_HEAD = 64 * 1024
 
 
 class ReplayServer:
@@ -94,16 +93,18 @@ class ReplayServer:
 
     def _handle(self, conn: socket.socket, reader) -> bool:
         """Answer one request; True when the connection stays open for the next one."""
-        request = _read_request(reader)
-        if request is None:
+        head = read_head(reader, request=True)
+        if head is None:
             return False
-        method, target, version, headers = request
+        for _ in body_pieces(reader, head):  # the answer is recorded: the body is not needed
+            pass
+        method, target, version = head.method, head.target, head.version
         received = time.monotonic()
         exchange = self.matcher.match(method, target)
         if exchange is None:
             conn.sendall(self._not_recorded(method, target))
             self._trace(method, target, None, received)
-            return version != "HTTP/1.0" and headers.get("connection", "").lower() != "close"
+            return version != "HTTP/1.0" and not head.has_token("connection", "close")
         self._send(conn, exchange, received)
         self._trace(method, target, exchange, received)
         if exchange.upgraded:
@@ -154,38 +155,6 @@ class ReplayServer:
         head = (f"HTTP/1.1 501 Not Implemented\r\nApi-Version: {header.api}\r\n"
                 f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
         return head if method.upper() == "HEAD" else head + body
-
-
-def _read_request(reader) -> tuple[str, str, str, dict[str, str]] | None:
-    """Read one request (head and body); None at end of stream."""
-    line = reader.readline(MAX_HEAD)
-    while line in (b"\r\n", b"\n"):
-        line = reader.readline(MAX_HEAD)
-    if not line:
-        return None
-    method, target, version = line.decode("latin-1").split(None, 2)
-    headers: dict[str, str] = {}
-    while True:
-        line = reader.readline(MAX_HEAD)
-        if line in (b"\r\n", b"\n", b""):
-            break
-        name, _, value = line.decode("latin-1").partition(":")
-        headers[name.strip().lower()] = value.strip()
-    if headers.get("transfer-encoding", "").lower() == "chunked":
-        _skip_chunked(reader)
-    elif int(headers.get("content-length", 0) or 0):
-        reader.read(int(headers["content-length"]))
-    return method, target, version.strip(), headers
-
-
-def _skip_chunked(reader) -> None:
-    while True:
-        size = int(reader.readline(MAX_HEAD).split(b";")[0].strip() or b"0", 16)
-        if size == 0:
-            while reader.readline(MAX_HEAD) not in (b"\r\n", b"\n", b""):
-                pass
-            return
-        reader.read(size + 2)
 
 
 def _drain(reader) -> None:

@@ -1,16 +1,20 @@
 """Name every request by its operation ID in the official Docker Engine API specification.
 
 The table below is (method, path template, operationId) as the spec (``api/swagger.yaml``
-of moby/moby) writes them. Matching is by method and path: an optional ``/v1.xx`` prefix
-is ignored, ``{id}`` matches one path segment, and ``{name}`` of an image (which may hold
-``/`` as in ``dockerlens/base:1``) matches one or more segments. Literal paths are tried
-before templates, so ``/images/json`` is ``ImageList`` and never ``ImageInspect`` of an
-image called ``json``. A request that matches nothing is named ``unknown``: never guessed.
+of moby/moby, API 1.56: all 108 operations, swarm, services, nodes, tasks, secrets,
+configs and plugins included) writes them. Matching is by method and path: an optional
+``/v1.xx`` prefix is ignored, ``{id}`` matches one path segment, and ``{name}`` of an image
+or a plugin (which may hold ``/`` as in ``dockerlens/base:1``) matches one or more
+segments. Literal paths are tried before templates, so ``/images/json`` is ``ImageList``
+and never ``ImageInspect`` of an image called ``json``. A request that matches nothing
+is named ``unknown``: never guessed.
 
 >>> operation("GET", "/v1.41/images/dockerlens/base:1/json")
 'ImageInspect'
 >>> operation("HEAD", "/_ping")
 'SystemPingHead'
+>>> operation("POST", "/v1.41/plugins/vieux/sshfs:latest/enable")
+'PluginEnable'
 >>> operation("GET", "/no/such/thing")
 'unknown'
 """
@@ -79,7 +83,9 @@ TABLE: list[tuple[str, str, str]] = [
     ("POST", "/images/{name}/push", "ImagePush"),
     ("POST", "/images/{name}/tag", "ImageTag"),
     ("GET", "/images/{name}/get", "ImageGet"),
+    ("GET", "/images/{name}/attestations", "ImageAttestations"),
     ("DELETE", "/images/{name}", "ImageDelete"),
+    # Distribution
     ("GET", "/distribution/{name}/json", "DistributionInspect"),
     # Networks
     ("GET", "/networks", "NetworkList"),
@@ -96,6 +102,54 @@ TABLE: list[tuple[str, str, str]] = [
     ("GET", "/volumes/{name}", "VolumeInspect"),
     ("PUT", "/volumes/{name}", "VolumeUpdate"),
     ("DELETE", "/volumes/{name}", "VolumeDelete"),
+    # Swarm
+    ("GET", "/swarm", "SwarmInspect"),
+    ("POST", "/swarm/init", "SwarmInit"),
+    ("POST", "/swarm/join", "SwarmJoin"),
+    ("POST", "/swarm/leave", "SwarmLeave"),
+    ("POST", "/swarm/update", "SwarmUpdate"),
+    ("GET", "/swarm/unlockkey", "SwarmUnlockkey"),
+    ("POST", "/swarm/unlock", "SwarmUnlock"),
+    # Nodes
+    ("GET", "/nodes", "NodeList"),
+    ("GET", "/nodes/{id}", "NodeInspect"),
+    ("DELETE", "/nodes/{id}", "NodeDelete"),
+    ("POST", "/nodes/{id}/update", "NodeUpdate"),
+    # Services
+    ("GET", "/services", "ServiceList"),
+    ("POST", "/services/create", "ServiceCreate"),
+    ("GET", "/services/{id}", "ServiceInspect"),
+    ("DELETE", "/services/{id}", "ServiceDelete"),
+    ("POST", "/services/{id}/update", "ServiceUpdate"),
+    ("GET", "/services/{id}/logs", "ServiceLogs"),
+    # Tasks
+    ("GET", "/tasks", "TaskList"),
+    ("GET", "/tasks/{id}", "TaskInspect"),
+    ("GET", "/tasks/{id}/logs", "TaskLogs"),
+    # Secrets
+    ("GET", "/secrets", "SecretList"),
+    ("POST", "/secrets/create", "SecretCreate"),
+    ("GET", "/secrets/{id}", "SecretInspect"),
+    ("DELETE", "/secrets/{id}", "SecretDelete"),
+    ("POST", "/secrets/{id}/update", "SecretUpdate"),
+    # Configs
+    ("GET", "/configs", "ConfigList"),
+    ("POST", "/configs/create", "ConfigCreate"),
+    ("GET", "/configs/{id}", "ConfigInspect"),
+    ("DELETE", "/configs/{id}", "ConfigDelete"),
+    ("POST", "/configs/{id}/update", "ConfigUpdate"),
+    # Plugins
+    ("GET", "/plugins", "PluginList"),
+    ("GET", "/plugins/privileges", "GetPluginPrivileges"),
+    ("POST", "/plugins/pull", "PluginPull"),
+    ("POST", "/plugins/create", "PluginCreate"),
+    ("GET", "/plugins/{name}/json", "PluginInspect"),
+    ("DELETE", "/plugins/{name}", "PluginDelete"),
+    ("POST", "/plugins/{name}/enable", "PluginEnable"),
+    ("POST", "/plugins/{name}/disable", "PluginDisable"),
+    ("POST", "/plugins/{name}/upgrade", "PluginUpgrade"),
+    ("POST", "/plugins/{name}/push", "PluginPush"),
+    ("POST", "/plugins/{name}/set", "PluginSet"),
     # Session (BuildKit)
     ("POST", "/session", "Session"),
 ]
@@ -103,20 +157,21 @@ TABLE: list[tuple[str, str, str]] = [
 # Operations whose answer is a stream the client reads as it comes (never buffered).
 STREAMING = {"SystemEvents", "ContainerLogs", "ContainerStats", "ContainerAttach", "ExecStart",
              "ImageBuild", "ImageCreate", "ImagePush", "ImageLoad", "ContainerExport",
-             "ImageGet", "ImageGetAll", "ContainerArchive", "Session"}
+             "ImageGet", "ImageGetAll", "ContainerArchive", "Session", "ServiceLogs", "TaskLogs",
+             "PluginPull", "PluginUpgrade", "PluginPush"}
 
 _VERSION = re.compile(r"^/v\d+\.\d+(?=/)")
 
 
 def _compile(template: str) -> re.Pattern:
-    """A regex for one path template: ``{id}`` one segment, image ``{name}`` one or more."""
+    """A regex for a path template: ``{id}`` one segment, image or plugin ``{name}`` one or more."""
     parts = re.split(r"(\{\w+\})", template)
     out = []
     for part in parts:
         if part.startswith("{"):
             name = part[1:-1]
             out.append(f"(?P<{name}>.+)" if name in _MULTI_SEGMENT and template.startswith(
-                ("/images/", "/distribution/")) else f"(?P<{name}>[^/]+)")
+                ("/images/", "/distribution/", "/plugins/")) else f"(?P<{name}>[^/]+)")
         else:
             out.append(re.escape(part))
     return re.compile("^" + "".join(out) + "$")

@@ -15,7 +15,9 @@ relay in both directions, half-closed with ``shutdown()`` as each side finishes.
 bounded preview (the first few KB of JSON bodies) is copied for display, so a streaming
 body is never taken from the client. A request that is not HTTP gets ``400`` and the
 daemon being gone gets ``502``, both with a JSON ``message`` as the daemon itself would
-send, so the SDK raises an ordinary ``APIError``; the proxy keeps serving.
+send, so the SDK raises an ordinary ``APIError``; the proxy keeps serving. "Gone" means
+gone without a word: an answer the daemon wrote before closing on a body it refused (an
+upload into a missing path, an import with a bad tag) is relayed as the daemon wrote it.
 
 Hooks: ``on_exchange(exchange, event)`` with event ``"request"`` (head read), ``"response"``
 (response head arrived, before it is forwarded) and ``"done"``; ``on_bytes(conn_id,
@@ -28,7 +30,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import re
 import select
 import socket
 import threading
@@ -37,12 +38,11 @@ from typing import Callable
 
 from .operations import STREAMING, operation
 from .exchange import Exchange, classify
+from .http import Head, Malformed, body_pieces, read_head
 
-HEAD_LIMIT = 64 * 1024
 PREVIEW_LIMIT = 4096
 CHUNK = 65536
-_METHOD = re.compile(rb"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-_VERSION = re.compile(rb"^HTTP/1\.[01]$")
+DRAIN_IDLE, DRAIN_MAX = 1.0, 10.0  # seconds: the rest of a refused body is read and dropped
 _WATCHED = STREAMING | {"ContainerWait", "unknown"}
 _RDHUP = getattr(select, "POLLRDHUP", 0)  # Linux only; macOS reports a hang-up as POLLHUP/POLLIN
 _RAW_TYPES = ("application/vnd.docker.raw-stream", "application/vnd.docker.multiplexed-stream")
@@ -51,85 +51,19 @@ _RAW_TYPES = ("application/vnd.docker.raw-stream", "application/vnd.docker.multi
 def streams(operation: str, query: str) -> bool:
     """True for answers that go on while something happens (follow, stream, events, build)."""
     params = dict(p.partition("=")[::2] for p in query.split("&") if p)
-    if operation == "ContainerLogs":
+    if operation in ("ContainerLogs", "ServiceLogs", "TaskLogs"):
         return params.get("follow", "0").lower() in ("1", "true")
     if operation == "ContainerStats":
         return params.get("stream", "1").lower() not in ("0", "false")
     return operation in STREAMING
 
 
-class Malformed(ValueError):
-    """The bytes a client sent are not an HTTP/1.x request."""
-
-
 class UpstreamGone(ConnectionError):
     """The daemon closed the connection or never answered."""
 
 
-class Head:
-    """A parsed request or response head, keeping its raw bytes for forwarding."""
-
-    def __init__(self, raw: bytes, first: list[bytes], headers: list[tuple[str, str]]):
-        self.raw, self.first, self.headers = raw, first, headers
-
-    def get(self, name: str, default: str = "") -> str:
-        for key, value in self.headers:
-            if key == name:
-                return value
-        return default
-
-    def has_token(self, name: str, token: str) -> bool:
-        return token in [t.strip().lower() for t in self.get(name).split(",")]
-
-    @property
-    def chunked(self) -> bool:
-        return self.has_token("transfer-encoding", "chunked")
-
-    def length(self) -> int | None:
-        value = self.get("content-length")
-        if not value:
-            return None
-        if not value.strip().isdigit():
-            raise Malformed(f"Content-Length {value!r} is not a number")
-        return int(value)
-
-
-def read_head(f, request: bool) -> Head | None:
-    """Read one head from a buffered file; None on a clean end of stream before any byte."""
-    lines: list[bytes] = []
-    total = 0
-    while True:
-        line = f.readline(HEAD_LIMIT + 1)
-        if not line:
-            if lines:
-                raise (Malformed if request else UpstreamGone)("connection closed inside a head")
-            return None
-        total += len(line)
-        if total > HEAD_LIMIT or not line.endswith(b"\n"):
-            raise (Malformed if request else UpstreamGone)("head larger than 64 KiB or cut short")
-        if line in (b"\r\n", b"\n"):
-            if lines:
-                break
-            continue  # blank lines before a request line are allowed (RFC 9112 2.2)
-        lines.append(line)
-    return _parse_head(b"".join(lines) + b"\r\n", lines, request)
-
-
-def _parse_head(raw: bytes, lines: list[bytes], request: bool) -> Head:
-    first = lines[0].rstrip(b"\r\n").split(b" ", 2)
-    if request:
-        if len(first) != 3 or not _METHOD.match(first[0]) or not _VERSION.match(first[2]) \
-                or not first[1][:1] in (b"/", b"h"):
-            raise Malformed(f"not an HTTP/1.x request line: {lines[0][:80]!r}")
-    elif len(first) < 2 or not first[0].startswith(b"HTTP/1.") or not first[1].isdigit():
-        raise UpstreamGone(f"not an HTTP response: {lines[0][:80]!r}")
-    headers = []
-    for line in lines[1:]:
-        name, sep, value = line.partition(b":")
-        if not sep or not name or name != name.strip():
-            raise (Malformed if request else UpstreamGone)(f"bad header line {line[:80]!r}")
-        headers.append((name.decode("latin-1").lower(), value.strip().decode("latin-1")))
-    return Head(raw, first, headers)
+class StoppedReading(UpstreamGone):
+    """Sending to the daemon failed: it closed its end, perhaps after answering."""
 
 
 class _Preview:
@@ -278,9 +212,8 @@ class Connection:
         return False
 
     def _begin(self, head: Head) -> Exchange:
-        method = head.first[0].decode("latin-1")
-        target = head.first[1].decode("latin-1")
-        path, _, query = target.partition("?")
+        method = head.method
+        path, _, query = head.target.partition("?")
         ex = Exchange(client=classify(head.get("user-agent")), method=method, path=path,
                       query=query, operation=operation(method, path),
                       user_agent=head.get("user-agent"), conn_id=self.id,
@@ -291,25 +224,49 @@ class Connection:
 
     def _relay(self, head: Head, ex: Exchange) -> bool:
         self._ensure_upstream()
-        self._send(self.upstream, head.raw, "request")
-        ex.request_bytes += len(head.raw)
-        preview = _Preview("json" in head.get("content-type"), PREVIEW_LIMIT // 2)
-        if head.has_token("expect", "100-continue"):
-            answer = self._read_response_head()
-            if answer.first[1] == b"100":
-                self._send(self.client, answer.raw, "response")
-                answer = None
-            else:  # a final answer before the body: the client will not send it
-                return self._respond(head, answer, ex) and False
-        else:
-            answer = None
-        ex.request_bytes += self._relay_body(self.cin, self.upstream, head, preview, "request")
-        ex.request_preview = preview.text()
-        while answer is None or answer.first[1] in (b"100", b"102", b"103"):
-            if answer is not None:
-                self._send(self.client, answer.raw, "response")
+        try:
+            early = self._forward_request(head, ex)
+        except StoppedReading:
+            early = self._early_answer()
+            if early is None:  # the daemon went without a word: the client gets our 502
+                raise
+        if early is not None:  # answered before the whole body: the connection ends after it
+            self._respond(head, early, ex)
+            self._drain_client()
+            return False
+        answer = self._read_response_head()
+        while answer.first[1] in (b"100", b"102", b"103"):
+            self._send(self.client, answer.raw, "response")
             answer = self._read_response_head()
         return self._respond(head, answer, ex)
+
+    def _forward_request(self, head: Head, ex: Exchange) -> Head | None:
+        """Send head and body on; the daemon's final answer if it came before the body."""
+        self._send(self.upstream, head.raw, "request")
+        ex.request_bytes += len(head.raw)
+        if head.has_token("expect", "100-continue"):
+            answer = self._read_response_head()
+            if answer.first[1] != b"100":  # the client will not send the body now
+                return answer
+            self._send(self.client, answer.raw, "response")
+        preview = _Preview("json" in head.get("content-type"), PREVIEW_LIMIT // 2)
+        try:
+            ex.request_bytes += self._relay_body(self.cin, self.upstream, head, preview, "request")
+        finally:
+            ex.request_preview = preview.text()
+        return None
+
+    def _early_answer(self) -> Head | None:
+        """The answer the daemon wrote before it closed on a body it did not want, if any.
+
+        The daemon (Go's net/http) answers a request it refuses (a missing path for
+        ``put_archive``, a bad tag or option for an import or build) at once, reads at most
+        256 KiB more of the body and closes: our send fails, and its answer waits unread.
+        """
+        try:
+            return read_head(self.uin, request=False)
+        except (OSError, Malformed):
+            return None
 
     def _respond(self, request: Head, answer: Head, ex: Exchange) -> bool:
         status = int(answer.first[1])
@@ -348,55 +305,37 @@ class Connection:
         self._finish(ex)
         return framed and self._keep_alive(request, answer)
 
+    def _drain_client(self) -> None:
+        """After an early answer, read and drop the rest of the body the client still sends.
+
+        A client blocked writing its body (the docker CLI) would otherwise meet a closed
+        socket and report ``broken pipe`` instead of the answer; the daemon gives it time too.
+        """
+        _shutdown(self.client, socket.SHUT_WR)
+        deadline = time.monotonic() + DRAIN_MAX
+        try:
+            self.client.settimeout(DRAIN_IDLE)
+            while self.cin.read1(CHUNK) and time.monotonic() < deadline:
+                pass
+        except (OSError, ValueError):  # the client closed, or went quiet: either way, done
+            pass
+
     # -- bodies -----------------------------------------------------------------------
 
     def _relay_body(self, src, dst: socket.socket, head: Head, preview: _Preview,
                     direction: str) -> int:
         """Forward one framed body (chunked or Content-Length); return the bytes forwarded."""
-        if head.chunked:
-            return self._relay_chunked(src, dst, preview, direction)
-        remaining = head.length() or 0
         sent = 0
-        while remaining:
-            data = src.read1(min(CHUNK, remaining))
-            if not data:
-                raise (Malformed if direction == "request" else UpstreamGone)("body cut short")
-            preview.add(data)
-            self._send(dst, data, direction)
-            remaining -= len(data)
-            sent += len(data)
+        try:
+            for raw, payload in body_pieces(src, head):
+                preview.add(payload)
+                self._send(dst, raw, direction)
+                sent += len(raw)
+        except Malformed as err:
+            if direction == "request":
+                raise
+            raise UpstreamGone(str(err)) from None
         return sent
-
-    def _relay_chunked(self, src, dst: socket.socket, preview: _Preview, direction: str) -> int:
-        err = Malformed if direction == "request" else UpstreamGone
-        sent = 0
-        while True:
-            line = src.readline(1024)
-            if not line.endswith(b"\n"):
-                raise err("chunked body cut short")
-            try:
-                size = int(line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                raise err(f"bad chunk size line {line[:40]!r}") from None
-            if size == 0:
-                block = line
-                while True:  # trailers, then the blank line that ends the body
-                    trailer = src.readline(HEAD_LIMIT)
-                    if not trailer.endswith(b"\n"):
-                        raise err("chunked body cut short")
-                    block += trailer
-                    if trailer in (b"\r\n", b"\n"):
-                        break
-                self._send(dst, block, direction)
-                return sent + len(block)
-            data = src.read(size)
-            end = src.readline(8)
-            if len(data) != size or not end.endswith(b"\n"):
-                raise err("chunk cut short")
-            preview.add(data)
-            block = line + data + end
-            self._send(dst, block, direction)
-            sent += len(block)
 
     def _relay_until_close(self, preview: _Preview) -> int:
         sent = 0
@@ -451,13 +390,21 @@ class Connection:
             self.proxy._track(sock, True)
 
     def _read_response_head(self) -> Head:
-        answer = read_head(self.uin, request=False)
+        try:
+            answer = read_head(self.uin, request=False)
+        except Malformed as err:
+            raise UpstreamGone(str(err)) from None
         if answer is None:
             raise UpstreamGone("no answer")
         return answer
 
     def _send(self, sock: socket.socket, data: bytes, direction: str) -> None:
-        sock.sendall(data)
+        try:
+            sock.sendall(data)
+        except OSError as err:
+            if sock is not self.upstream:
+                raise
+            raise StoppedReading(getattr(err, "strerror", None) or str(err)) from err
         if self.tap is not None:
             try:
                 self.tap(self.id, direction, data, time.monotonic())

@@ -19,6 +19,7 @@ from ..engine.connect import find_endpoint
 from ..engine.connect import socket_path as unix_path
 from ..render import CODE_BACKGROUND
 from .exchange import RAW_AGENT
+from .http import Incomplete, parse_response
 
 
 @dataclass
@@ -62,47 +63,46 @@ def socket_path(endpoint: str | None = None) -> str:
 
 
 def raw(method: str, path: str, body: dict | bytes | None = None, endpoint: str | None = None,
-        timeout: float = 30.0) -> RawResponse:
+        timeout: float = 30.0, headers: dict[str, str] | None = None) -> RawResponse:
     """Send one HTTP/1.1 request over the UNIX socket and return what came back, byte for byte.
 
+    ``headers`` adds or replaces request fields (``{"Content-Type": "application/x-tar"}``).
     With a daemon, ``raw("GET", "/_ping").body`` is ``b'OK'``.
     """
     data = json.dumps(body).encode() if isinstance(body, dict) else (body or b"")
-    lines = [f"{method} {path} HTTP/1.1", "Host: docker", f"User-Agent: {RAW_AGENT}",
-             "Connection: close"]
+    fields = {"Host": "docker", "User-Agent": RAW_AGENT, "Connection": "close"}
     if data or method in ("POST", "PUT"):
-        lines += ["Content-Type: application/json", f"Content-Length: {len(data)}"]
+        fields |= {"Content-Type": "application/json", "Content-Length": str(len(data))}
+    fields |= headers or {}
+    lines = [f"{method} {path} HTTP/1.1"] + [f"{name}: {value}" for name, value in fields.items()]
     request = ("\r\n".join(lines) + "\r\n\r\n").encode() + data
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(timeout)
         sock.connect(socket_path(endpoint))
-        sock.sendall(request)
-        received = bytearray()
+        try:
+            sock.sendall(request)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the daemon answered and closed before it took the whole body: read its answer
+        received = _receive(sock)
+    return _parse(request, received, method)
+
+
+def _receive(sock: socket.socket) -> bytes:
+    """Every byte until the daemon closes (a reset after its answer ends it too)."""
+    received = bytearray()
+    try:
         while chunk := sock.recv(65536):
             received += chunk
-    return _parse(request, bytes(received), method)
+    except ConnectionResetError:
+        pass
+    return bytes(received)
 
 
 def _parse(request: bytes, received: bytes, method: str) -> RawResponse:
-    head, _, rest = received.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    parts = lines[0].split(" ", 2)
-    headers = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip()] = value.strip()
-    chunked = "chunked" in {k.lower(): v for k, v in headers.items()}.get("transfer-encoding", "")
-    return RawResponse(request, received, int(parts[1]), parts[2] if len(parts) > 2 else "",
-                       headers, _dechunk(rest) if chunked else rest)
-
-
-def _dechunk(data: bytes) -> bytes:
-    out = bytearray()
-    while data:
-        line, _, data = data.partition(b"\r\n")
-        size = int(line.split(b";")[0] or b"0", 16)
-        if size == 0:
-            break
-        out += data[:size]
-        data = data[size + 2:]
-    return bytes(out)
+    try:
+        head, body = parse_response(received)
+    except Incomplete:
+        raise ConnectionError(f"the daemon's answer to {method} ended after {len(received)} "
+                              "bytes, before it was complete: is the daemon (dockerd) running?"
+                              ) from None
+    return RawResponse(request, received, head.status, head.reason, dict(head.headers), body)

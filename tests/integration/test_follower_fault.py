@@ -1,8 +1,11 @@
-"""The follower survives a daemon restart: a PRIVATE dockerd of this test, never the shared one.
+"""The follower survives a daemon restart: a PRIVATE daemon of this test, never the shared one.
 
-The private dockerd runs in a network namespace of its own (``unshare --net``): a dockerd
-started with ``--bridge=none`` deletes the host's ``docker0`` interface at startup (moby's
-``removeDefaultBridgeInterface``), which would break the shared daemon's containers.
+The private daemon is of the engine under test: against the host's daemon, the host's dockerd
+in a network namespace of its own (``unshare --net``: a dockerd started with ``--bridge=none``
+deletes the host's ``docker0`` interface at startup, moby's ``removeDefaultBridgeInterface``,
+which would break the shared daemon's containers); against a private engine of the matrix
+(``DOCKERLENS_ENGINE``), a sibling of that engine (same binary, root and configuration) with
+its own namespaces, data and socket.
 """
 from __future__ import annotations
 
@@ -55,9 +58,36 @@ class PrivateDaemon:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+class SiblingEngine:
+    """A private engine like the one under test (`dockerlens.engine.private`), for this test only."""
+
+    def __init__(self, engine):
+        from dockerlens.engine import private
+        self.private = private
+        self.engine = private.sibling(engine, f"fault-{engine.name}")
+        self.url = self.engine.docker_host
+
+    def start(self) -> None:
+        self.private.up(self.engine)
+
+    def stop(self) -> None:
+        self.private.down(self.engine, quiet=True)
+
+    def remove(self) -> None:
+        self.stop()
+        for path in (self.engine.data_dir, self.engine.run_dir):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def daemon_like_the_one_under_test():
+    from dockerlens.engine.private import under_test
+    engine = under_test()
+    return SiblingEngine(engine) if engine else PrivateDaemon()
+
+
 @pytest.fixture
 def private_daemon():
-    daemon = PrivateDaemon()
+    daemon = daemon_like_the_one_under_test()
     try:
         daemon.start()
         yield daemon

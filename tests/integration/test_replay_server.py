@@ -111,8 +111,9 @@ def test_a_replayed_event_waits_for_the_learner_to_act(capture, tmp_path, cleanu
     assert slow["events"] == live["events"]
     when = next(t for t, chunk in zip(slow["times"], slow["chunks"]) if b'"start"' in chunk)
     # not at the recorded +0.4 s, but once the replay was asked to start (plus the recorded
-    # time the daemon took to start it)
-    assert slow["start_at"] <= when < slow["start_at"] + 1.2, (slow["start_at"], when)
+    # time the daemon took to start it); the upper bound only says it did not wait for nothing,
+    # loose enough for a loaded 2-core machine
+    assert slow["start_at"] <= when < slow["start_at"] + 5, (slow["start_at"], when)
 
 
 def test_the_docker_cli_and_head_ping_replay(capture, tmp_path, cleanup):

@@ -92,3 +92,84 @@ def test_table_has_unique_routes_and_known_streams():
     assert len(routes) == len(set(routes))
     assert STREAMING <= {op for _, _, op in TABLE}
     assert template("ContainerWait") == "POST /containers/{id}/wait"
+
+
+# One request per operation of the spec that CASES does not name, grouped by the spec's tag
+# (api/swagger.yaml of moby/moby, API 1.56: 108 operations in 15 tags).
+BY_TAG = {
+    "System": [("GET", "/v1.41/_ping", "SystemPing"), ("POST", "/v1.41/auth", "SystemAuth")],
+    "Container": [("GET", "/v1.41/containers/abc/changes", "ContainerChanges"),
+                  ("GET", "/v1.41/containers/abc/export", "ContainerExport"),
+                  ("POST", "/v1.41/containers/abc/resize?h=40&w=80", "ContainerResize"),
+                  ("POST", "/v1.41/containers/abc/stop?t=1", "ContainerStop"),
+                  ("POST", "/v1.41/containers/abc/rename?name=b", "ContainerRename"),
+                  ("GET", "/v1.41/containers/abc/attach/ws?stream=1", "ContainerAttachWebsocket")],
+    "Exec": [("POST", "/v1.41/exec/deadbeef/resize?h=40&w=80", "ExecResize")],
+    "Image": [("POST", "/v1.41/build/prune?all=1", "BuildPrune"),
+              ("GET", "/v1.41/images/search?term=busybox", "ImageSearch"),
+              ("POST", "/v1.41/images/prune", "ImagePrune"),
+              ("GET", "/v1.41/images/get?names=a&names=b", "ImageGetAll"),
+              ("POST", "/v1.41/images/load?quiet=1", "ImageLoad"),
+              ("POST", "/v1.41/commit?container=abc&repo=x", "ImageCommit"),
+              ("POST", "/v1.41/images/registry.example:5000/a/b:2/push", "ImagePush"),
+              ("GET", "/v1.41/images/dockerlens/base:1/get", "ImageGet"),
+              ("GET", "/v1.51/images/dockerlens/base:1/attestations", "ImageAttestations")],
+    "Network": [("POST", "/v1.41/networks/prune", "NetworkPrune")],
+    "Volume": [("PUT", "/v1.42/volumes/lens-x-data?version=3", "VolumeUpdate")],
+    "Distribution": [("GET", "/v1.41/distribution/registry.example:5000/a/b:2/json",
+                      "DistributionInspect")],
+    "Session": [("POST", "/v1.41/session", "Session")],
+    "Swarm": [("GET", "/v1.41/swarm", "SwarmInspect"), ("POST", "/v1.41/swarm/init", "SwarmInit"),
+              ("POST", "/v1.41/swarm/join", "SwarmJoin"),
+              ("POST", "/v1.41/swarm/leave?force=1", "SwarmLeave"),
+              ("POST", "/v1.41/swarm/update?version=12", "SwarmUpdate"),
+              ("GET", "/v1.41/swarm/unlockkey", "SwarmUnlockkey"),
+              ("POST", "/v1.41/swarm/unlock", "SwarmUnlock")],
+    "Node": [("GET", "/v1.41/nodes", "NodeList"), ("GET", "/v1.41/nodes/n1", "NodeInspect"),
+             ("DELETE", "/v1.41/nodes/n1?force=1", "NodeDelete"),
+             ("POST", "/v1.41/nodes/n1/update?version=3", "NodeUpdate")],
+    "Service": [("GET", "/v1.41/services", "ServiceList"),
+                ("POST", "/v1.41/services/create", "ServiceCreate"),
+                ("GET", "/v1.41/services/web", "ServiceInspect"),
+                ("DELETE", "/v1.41/services/web", "ServiceDelete"),
+                ("POST", "/v1.41/services/web/update?version=5", "ServiceUpdate"),
+                ("GET", "/v1.41/services/web/logs?follow=1&stdout=1", "ServiceLogs")],
+    "Task": [("GET", "/v1.41/tasks?filters=%7B%7D", "TaskList"),
+             ("GET", "/v1.41/tasks/t1", "TaskInspect"),
+             ("GET", "/v1.41/tasks/t1/logs?stdout=1", "TaskLogs")],
+    "Secret": [("GET", "/v1.41/secrets", "SecretList"),
+               ("POST", "/v1.41/secrets/create", "SecretCreate"),
+               ("GET", "/v1.41/secrets/s1", "SecretInspect"),
+               ("DELETE", "/v1.41/secrets/s1", "SecretDelete"),
+               ("POST", "/v1.41/secrets/s1/update?version=2", "SecretUpdate")],
+    "Config": [("GET", "/v1.41/configs", "ConfigList"),
+               ("POST", "/v1.41/configs/create", "ConfigCreate"),
+               ("GET", "/v1.41/configs/c1", "ConfigInspect"),
+               ("DELETE", "/v1.41/configs/c1", "ConfigDelete"),
+               ("POST", "/v1.41/configs/c1/update?version=2", "ConfigUpdate")],
+    "Plugin": [("GET", "/v1.41/plugins", "PluginList"),
+               ("GET", "/v1.41/plugins/privileges?remote=vieux/sshfs", "GetPluginPrivileges"),
+               ("POST", "/v1.41/plugins/pull?remote=vieux/sshfs", "PluginPull"),
+               ("POST", "/v1.41/plugins/create?name=mine", "PluginCreate"),
+               ("GET", "/v1.41/plugins/vieux/sshfs:latest/json", "PluginInspect"),
+               ("DELETE", "/v1.41/plugins/vieux/sshfs:latest?force=1", "PluginDelete"),
+               ("POST", "/v1.41/plugins/sshfs/enable?timeout=0", "PluginEnable"),
+               ("POST", "/v1.41/plugins/vieux/sshfs:latest/disable", "PluginDisable"),
+               ("POST", "/v1.41/plugins/vieux/sshfs:latest/upgrade?remote=vieux/sshfs:next",
+                "PluginUpgrade"),
+               ("POST", "/v1.41/plugins/vieux/sshfs:latest/push", "PluginPush"),
+               ("POST", "/v1.41/plugins/vieux/sshfs:latest/set", "PluginSet")],
+}
+SAMPLES = [sample for samples in BY_TAG.values() for sample in samples]
+
+
+@pytest.mark.parametrize("method,path,expected", SAMPLES, ids=[f"{m} {p}" for m, p, _ in SAMPLES])
+def test_every_tag_of_the_spec_is_named(method, path, expected):
+    assert operation(method, path) == expected != UNKNOWN
+
+
+def test_the_table_is_the_whole_spec_and_every_operation_is_tried_here():
+    """108 operations in 15 tags; each one is named by some request in CASES or BY_TAG."""
+    assert len(BY_TAG) == 15 and len(TABLE) == 108
+    tried = {expected for _, _, expected in CASES + SAMPLES}
+    assert tried == {op for _, _, op in TABLE}

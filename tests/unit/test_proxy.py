@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from dockerlens.wire.proxy import Malformed, Proxy, read_head
+from dockerlens.wire.rawhttp import raw
 from dockerlens.wire.wiretap import Transcript
 
 
@@ -171,6 +172,36 @@ def test_garbage_from_upstream_is_a_502(rig):
     up, proxy, transcript = rig(handler)
     out = talk(proxy, b"GET /_ping HTTP/1.1\r\n\r\n")
     assert out.startswith(b"HTTP/1.1 502 Bad Gateway")
+    assert transcript.latest().status == 502 and transcript.latest().error
+
+
+NOT_FOUND = b'{"message":"no such directory"}'
+
+
+@pytest.mark.parametrize("expect", [False, True])
+def test_an_answer_before_the_body_is_relayed_not_a_502(rig, expect):
+    """The daemon answers a large upload at once and closes unread: the client gets its answer."""
+    def handler(sock, rfile, received):
+        read_head(rfile, request=True)  # and not the body: it answers at once, as dockerd does
+        sock.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n%s" % (len(NOT_FOUND), NOT_FOUND))
+
+    up, proxy, transcript = rig(handler)
+    answer = raw("PUT", "/containers/x/archive?path=/no", body=b"\0" * (8 << 20), endpoint=proxy.url,
+                 timeout=10, headers={"Expect": "100-continue"} if expect else {})
+    assert (answer.status, answer.body) == (404, NOT_FOUND)
+    ex = transcript.latest()
+    assert ex.status == 404 and not ex.error and ex.operation == "PutContainerArchive"
+
+
+def test_a_daemon_that_closes_on_the_body_without_a_word_is_a_502(rig):
+    def handler(sock, rfile, received):
+        read_head(rfile, request=True)
+
+    up, proxy, transcript = rig(handler)
+    answer = raw("PUT", "/containers/x/archive?path=/", body=b"\0" * (8 << 20), endpoint=proxy.url,
+                 timeout=10)
+    assert answer.status == 502 and "dockerlens wiretap" in answer.json()["message"]
     assert transcript.latest().status == 502 and transcript.latest().error
 
 

@@ -1,0 +1,174 @@
+"""Run the course's test tiers against every engine a learner may have, one after another.
+
+Why: a course that passes only on Debian 12's Engine 20.10 breaks on Docker Desktop, Engine 28
+and Podman. For each engine of ENGINES (``host`` is this machine's own daemon, the others are
+private engines of `dockerlens.engine.private`), the course images are built into it and each
+tier of TIERS runs with DOCKER_HOST at that engine, inside its network namespace, as a learner
+of its own. The summary starts with the engine versions tested and each tier's time.
+
+    python -m dockerlens.engine.matrix [--engines "host podman5"] [--tiers labs] [-- PYTEST ARGS]
+    ENGINES=... TIERS=... make test-engines
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import private, socketping
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_ENGINES = ("host", *private.ENGINES)
+TIERS = {"integration": "tests/integration", "notebooks": "tests/notebooks", "labs": "tests/labs",
+         "unit": "tests/unit", "replay": "tests/replay"}
+DEFAULT_TIERS = ("integration", "notebooks", "labs")
+HOST_SOCKET = "/var/run/docker.sock"
+LOGS = Path(os.environ.get("DOCKERLENS_MATRIX_LOGS", "/tmp/dockerlens-matrix"))
+OUTCOME = re.compile(r"^=+ (.*\d+ (passed|failed|error|errors|skipped|deselected).*) in [\d.]+s.*=+$")
+
+
+@dataclass
+class TierRun:
+    """One tier on one engine: pytest's closing counts, its exit code and its time."""
+
+    engine: str
+    tier: str
+    code: int
+    seconds: float
+    counts: str
+    failures: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return f"{self.engine:20} {self.tier:12} {self.seconds:7.1f} s  {self.counts}"
+
+
+def _say(line: str) -> None:
+    print(f"[matrix] {line}", flush=True)
+
+
+def socket_of(name: str) -> str:
+    return HOST_SOCKET if name == "host" else str(private.engine(name).socket)
+
+
+def prefix(name: str) -> list[str]:
+    """The command prefix that runs a program against engine NAME (in its netns when private)."""
+    if name == "host":
+        return ["env", f"DOCKER_HOST=unix://{HOST_SOCKET}"]
+    e = private.engine(name)
+    return ["nsenter", f"--net=/run/netns/{e.netns}", "--", "env", f"DOCKER_HOST={e.docker_host}"]
+
+
+def learner_for(name: str, base: str | None = None) -> str:
+    """A learner name per engine, so runs on different engines never share objects.
+
+    >>> learner_for("docker28-containerd", base="ci")
+    'ci-docker28-ctd'
+    """
+    base = base or os.environ.get("DOCKERLENS_LEARNER", "matrix")
+    return f"{base}-{name.replace('-containerd', '-ctd')}"
+
+
+def prepare(name: str) -> str:
+    """Start engine NAME when private, build the course images into it; return its version line."""
+    started = time.monotonic()
+    if name != "host":
+        private.up(private.engine(name))
+    up = time.monotonic()
+    env = {**os.environ, "DOCKERLENS_LEARNER": learner_for(name)}
+    subprocess.run([*prefix(name), sys.executable, "-m", "dockerlens", "images"], check=True, cwd=ROOT, env=env)
+    doc = socketping.version(socket_of(name))
+    return (f"{socketping.describe(doc):36} up in {up - started:4.1f} s, "
+            f"images in {time.monotonic() - up:4.1f} s, {socket_of(name)}")
+
+
+def run_tier(name: str, tier: str, extra: list[str]) -> TierRun:
+    """Run pytest on TIER against engine NAME, streaming its output and keeping a log."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / f"{name}-{tier}.log"
+    env = {**os.environ, "DOCKERLENS_LEARNER": learner_for(name), "DOCKERLENS_ENGINE": name,
+           "PYTHONUNBUFFERED": "1"}  # progress streams as it happens, not at the end
+    cmd = [*prefix(name), sys.executable, "-m", "pytest", TIERS[tier], "-p", "no:cacheprovider", *extra]
+    _say(f"{name} / {tier}: {' '.join(cmd[-4 - len(extra):])} (log {log})")
+    started, counts, failures = time.monotonic(), "no closing line", []
+    with log.open("w") as out, subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                                stderr=subprocess.STDOUT, text=True, bufsize=1) as proc:
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            out.write(line)
+            if m := OUTCOME.match(line.strip()):
+                counts = m.group(1)
+            if line.startswith(("FAILED ", "ERROR ")):
+                failures.append(line.strip())
+    return TierRun(name, tier, proc.returncode, time.monotonic() - started, counts, failures)
+
+
+def summary(versions: dict[str, str], runs: list[TierRun]) -> str:
+    """Engine versions first, then one line per tier run, then the failures by engine."""
+    lines = ["=" * 30 + " engine matrix " + "=" * 30, "engines tested:"]
+    lines += [f"  {name:20} {version}" for name, version in versions.items()]
+    lines += ["tiers:"] + [f"  {run!r}" for run in runs]
+    for name in versions:
+        total = sum(r.seconds for r in runs if r.engine == name)
+        lines.append(f"  {name:20} {'all tiers':12} {total:7.1f} s")
+    failed = [r for r in runs if r.code]
+    for run in failed:
+        lines.append(f"{run.engine} / {run.tier}:")
+        lines += [f"  {f}" for f in run.failures] or [f"  pytest exited {run.code}"]
+    lines.append("all engines passed" if not failed else f"{len(failed)} tier run(s) failed")
+    lines.append(totals(runs))
+    return "\n".join(lines)
+
+
+def totals(runs: list[TierRun]) -> str:
+    """The closing line over every tier run, in pytest's words (errors count as failures).
+
+    >>> totals([TierRun("a", "labs", 1, 1.0, "2 failed, 9 passed, 1 error"), TierRun("b", "labs", 0, 1.0, "4 passed")])
+    'matrix: 13 passed, 3 failed'
+    """
+    def count(word: str) -> int:
+        return sum(int(n) for r in runs for n in re.findall(rf"(\d+) {word}", r.counts))
+    skipped = count("skipped")
+    return (f"matrix: {count('passed')} passed, {count('failed') + count('errors?')} failed"
+            + (f", {skipped} skipped" if skipped else ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dockerlens.engine.matrix", description=__doc__.splitlines()[0])
+    parser.add_argument("--engines", default=os.environ.get("ENGINES") or " ".join(DEFAULT_ENGINES))
+    parser.add_argument("--tiers", default=os.environ.get("TIERS") or " ".join(DEFAULT_TIERS))
+    parser.add_argument("--keep", action="store_true", help="leave the private engines running")
+    parser.add_argument("pytest_args", nargs="*", help="after --: passed to every pytest run")
+    args = parser.parse_args(argv)
+    engines, tiers = args.engines.split(), args.tiers.split()
+    unknown = [e for e in engines if e != "host" and e not in private.ENGINES] + [t for t in tiers if t not in TIERS]
+    if unknown:
+        raise SystemExit(f"unknown engine or tier: {' '.join(unknown)} "
+                         f"(engines: {' '.join(DEFAULT_ENGINES)}; tiers: {' '.join(TIERS)})")
+    if os.geteuid() != 0 and set(engines) - {"host"}:
+        raise SystemExit("private engines need root (namespaces, mounts, debootstrap): "
+                         "run as root, or ENGINES=host")
+    started = [e for e in engines if e != "host" and not private.running(private.engine(e))]
+    versions, runs = {}, []
+    try:
+        for name in engines:
+            try:
+                versions[name] = prepare(name)
+            except (private.EngineNotStarted, subprocess.CalledProcessError, OSError) as exc:
+                versions[name] = f"NOT READY: {exc}"
+                continue
+            runs += [run_tier(name, tier, args.pytest_args) for tier in tiers]
+    finally:
+        if not args.keep:
+            for name in started:
+                private.down(private.engine(name))
+    print(summary(versions, runs), flush=True)
+    return 1 if any(r.code for r in runs) or len(runs) < len(engines) * len(tiers) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
