@@ -10,7 +10,7 @@ import time
 from urllib.parse import parse_qs
 
 from ..engine import scope
-from ..engine.facts import facts
+from ..engine.facts import facts, normalise_ref, same_ref
 from .outcomes import Fail, Pending
 from ..session import client
 from ..wire import wiretap
@@ -77,7 +77,8 @@ class Context:
         """This learner's container ``lens.name(suffix)``, freshly inspected."""
         name = scope.name(suffix)
         found = [c for c in self.client.containers.list(
-            all=True, filters={**self.filters, "name": f"^/{name}$"}) if c.name == name]
+            all=True, filters={**self.filters, "name": f"^/{name}$"}) if c.name == name
+            and scope.is_ours(c)]
         if found:
             return found[0]
         raise self._missing("container", name, f"create it with `name=lens.name(\"{suffix}\")` "
@@ -87,7 +88,7 @@ class Context:
         """This learner's network ``lens.name(suffix)``."""
         name = scope.name(suffix)
         found = [n for n in self.client.networks.list(filters={**self.filters, "name": name})
-                 if n.name == name]
+                 if n.name == name and scope.is_ours(n)]
         if found:
             return self.client.networks.get(found[0].id)
         others = [n for n in self.client.networks.list(names=[name]) if n.name == name]
@@ -98,7 +99,7 @@ class Context:
         """This learner's volume ``lens.name(suffix)``."""
         name = scope.name(suffix)
         found = [v for v in self.client.volumes.list(filters={**self.filters, "name": name})
-                 if v.name == name]
+                 if v.name == name and scope.is_ours(v)]  # some engines filter volume labels loosely
         if found:
             return found[0]
         raise self._missing("volume", name, f"create it with `client.volumes.create("
@@ -107,13 +108,15 @@ class Context:
 
     def image(self, ref: str):
         """This learner's image tagged REF (e.g. ``lens-alice-app:1.0``)."""
-        found = [i for i in self.client.images.list(name=ref, filters=self.filters) if ref in i.tags]
+        found = [i for i in self.client.images.list(name=ref, filters=self.filters)
+                 if any(same_ref(t, ref) for t in i.tags) and scope.is_ours(i)]
         if found:
             return found[0]
         if _exists(self.client.images, ref):
             raise Fail(f"an image tagged `{ref}` exists but does not carry your course labels: "
                        "build it again with `labels=lens.labels()`")
-        mine = sorted(t for i in self.client.images.list(filters=self.filters) for t in i.tags)
+        mine = sorted(normalise_ref(t) for i in self.client.images.list(filters=self.filters)
+                      for t in i.tags)
         also = f" (your images: {', '.join(f'`{t}`' for t in mine)})" if mine else ""
         raise Fail(f"there is no image tagged `{ref}` carrying your labels{also}")
 

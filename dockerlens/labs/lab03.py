@@ -72,12 +72,18 @@ def tcp_client(ctx):
     if url.scheme != "https":
         raise Fail("`remote` speaks plain HTTP; the endpoint speaks TLS: pass `tls=fwd.tls_config()`")
     try:
-        remote_id = remote.info()["ID"]
+        remote_id = _identity(remote, ctx.facts.family)
     except Exception as err:  # SSL errors, refused connections: the learner's client, reported
         raise Fail(f"`remote` could not talk to {fwd.url}: {type(err).__name__}: "
                    f"{str(err)[:160]} (did it present the client certificate?)") from None
-    if remote_id != ctx.client.info()["ID"]:
+    if remote_id != _identity(ctx.client, ctx.facts.family):
         raise Fail("`remote` reaches a different daemon than this notebook's client")
+
+
+def _identity(client, family: str) -> tuple:
+    """What names one daemon: Docker's stable ID; Podman answers a fresh ID per request."""
+    info = client.info()
+    return (info.get("Name"), info.get("DockerRootDir"), info.get("ID") if family == "docker" else "")
 
 
 @LAB.task(3, "a volume created over TCP, seen in the wiretap",

@@ -6,6 +6,7 @@ import secrets
 import tarfile
 
 from ..engine import images, scope
+from ..engine.facts import normalise_ref, same_ref
 from .case import case_labels, clear
 from .context import describe
 from .outcomes import Fail
@@ -99,6 +100,7 @@ def _nearest_parent(ctx, img, mine: list[str]) -> tuple[str, int, dict]:
 
 def _familiar_tag(tags: list[str]) -> str:
     """The tag a learner knows an image by: the course's or their own before a registry's copy."""
+    tags = [normalise_ref(t) for t in tags]
     ours = [t for t in tags if t.startswith(("dockerlens/", scope.name("")))]
     return sorted(ours or tags, key=len)[0]
 
@@ -119,7 +121,7 @@ def default_command(ctx):
     img = ctx.image(ref())
     ctr = ctx.container("app")
     if ctr.attrs["Image"] != img.id:
-        if ctr.attrs["Config"]["Image"] == ref():
+        if same_ref(ctr.attrs["Config"]["Image"], ref()):
             raise Fail(f"container `{ctr.name}` was created from an earlier build of `{ref()}`: "
                        "remove it and run it again from the image you built last")
         raise Fail(f"container `{ctr.name}` runs image `{ctr.attrs['Config']['Image']}`, "

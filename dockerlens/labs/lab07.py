@@ -170,8 +170,8 @@ def what_changed(ctx):
     files = _added_files(ctr)
     if answer.rstrip("/") in files:
         return
-    added = [c["Path"] for c in ctr.diff() or [] if c.get("Kind") == 1]
-    if answer.rstrip("/") in added:
+    folder = answer.rstrip("/")
+    if any(f.startswith(folder + "/") for f in files):
         raise Fail(f"`{answer}` was added, but it is a folder holding the file, not the file")
     if not answer.startswith("/"):
         raise Fail(f"`added_file` is `{answer[:60]}`: give the absolute path inside the container")

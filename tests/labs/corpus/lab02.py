@@ -80,7 +80,7 @@ def raw_without_all(env):
 @wrong("02.2", "holds an HTTP 404 answer, not 200")
 def raw_wrong_path(env):
     _target(env)
-    return {"raw": env.get("/containers/jsn"), "target": "x"}
+    return {"raw": env.get("/containerz/json"), "target": "x"}
 
 
 @wrong("02.2", ", not the ID of `lens-")

@@ -65,7 +65,7 @@ def exit3_never_started(env):
                                  labels=env.labels())
 
 
-@wrong("05.3", "has restart policy `always`, not `on-failure`: change it in place with `update`")
+@wrong("05.3", "has restart policy `always`, not `on-failure`: ")
 def policy_always(env):
     env.run("keeper", ["sleep", "60"], wait=False, restart_policy={"Name": "always"})
 

@@ -95,7 +95,7 @@ def reader_while_the_writer_exists(env):
 
 @wrong("07.4", "it is a folder holding the file", prepare=True)
 def added_folder(env):
-    return {"added_file": min(_added(env), key=len)}
+    return {"added_file": max(_added(env), key=len).rsplit("/", 1)[0]}
 
 
 @wrong("07.4", "give the absolute path inside the container", prepare=True)

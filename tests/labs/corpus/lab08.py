@@ -41,7 +41,7 @@ def seen_is_a_generator(env):
     return {"seen": (e for e in _life(env))}
 
 
-@wrong("08.1", "but no destroy: a whole life on Docker Engine")
+@wrong("08.1", ", but no ")
 def container_never_removed(env):
     return {"seen": _life(env, remove=False)}
 
