@@ -3,12 +3,14 @@
 >>> lab(6) is lab("06"), lab("06").number
 (True, '06')
 
-With a daemon, ``lab("06").check(2)`` answers ✓, or ✗ with the specific reason.
+With a daemon, ``lab("06").prepare()`` sets up the objects the lab's investigation asks about,
+and ``lab("06").check(2)`` answers ✓, or ✗ with the specific reason (then hints that escalate).
 """
 from __future__ import annotations
 
 import importlib
 
+from .case import Briefing
 from .framework import SLUGS, Lab, CheckReport, CheckResult, Task
 from .outcomes import Fail, Pending
 from .progress import Progress
@@ -42,5 +44,5 @@ def check(key: str) -> CheckResult:
     return lab(lab_part).check(int(task_part), variables=caller_variables())
 
 
-__all__ = ["Fail", "Lab", "Pending", "Progress", "CheckReport", "CheckResult", "Task", "all_labs",
+__all__ = ["Briefing", "Fail", "Lab", "Pending", "Progress", "CheckReport", "CheckResult", "Task", "all_labs",
            "check", "lab"]

@@ -33,8 +33,8 @@ def run(generate: bool = False, verify: bool = False) -> int:
     if verify:
         old = [f.name for f in lab_dirs() if stale(f)]
         for name in old:
-            print(f"labs/{name}/lab.ipynb is not generated from its solution.ipynb: "
-                  "run python -m dockerlens labs --generate")
+            print(f"labs/{name}/lab.ipynb is not generated from its solution.ipynb (or its README.md "
+                  "or task cells differ from the lab's goals): run python -m dockerlens labs --generate")
         return 1 if old else 0
     print(progress_table())
     return 0

@@ -6,9 +6,12 @@ each other's work. A missing object or variable raises :class:`Fail` with the fi
 from __future__ import annotations
 
 import sys
+import time
+from urllib.parse import parse_qs
 
 from ..engine import scope
-from .outcomes import Fail
+from ..engine.facts import facts, normalise_ref, same_ref
+from .outcomes import Fail, Pending
 from ..session import client
 from ..wire import wiretap
 
@@ -74,7 +77,8 @@ class Context:
         """This learner's container ``lens.name(suffix)``, freshly inspected."""
         name = scope.name(suffix)
         found = [c for c in self.client.containers.list(
-            all=True, filters={**self.filters, "name": f"^/{name}$"}) if c.name == name]
+            all=True, filters={**self.filters, "name": f"^/{name}$"}) if c.name == name
+            and scope.is_ours(c)]
         if found:
             return found[0]
         raise self._missing("container", name, f"create it with `name=lens.name(\"{suffix}\")` "
@@ -84,7 +88,7 @@ class Context:
         """This learner's network ``lens.name(suffix)``."""
         name = scope.name(suffix)
         found = [n for n in self.client.networks.list(filters={**self.filters, "name": name})
-                 if n.name == name]
+                 if n.name == name and scope.is_ours(n)]
         if found:
             return self.client.networks.get(found[0].id)
         others = [n for n in self.client.networks.list(names=[name]) if n.name == name]
@@ -95,7 +99,7 @@ class Context:
         """This learner's volume ``lens.name(suffix)``."""
         name = scope.name(suffix)
         found = [v for v in self.client.volumes.list(filters={**self.filters, "name": name})
-                 if v.name == name]
+                 if v.name == name and scope.is_ours(v)]  # some engines filter volume labels loosely
         if found:
             return found[0]
         raise self._missing("volume", name, f"create it with `client.volumes.create("
@@ -104,13 +108,15 @@ class Context:
 
     def image(self, ref: str):
         """This learner's image tagged REF (e.g. ``lens-alice-app:1.0``)."""
-        found = [i for i in self.client.images.list(name=ref, filters=self.filters) if ref in i.tags]
+        found = [i for i in self.client.images.list(name=ref, filters=self.filters)
+                 if any(same_ref(t, ref) for t in i.tags) and scope.is_ours(i)]
         if found:
             return found[0]
         if _exists(self.client.images, ref):
             raise Fail(f"an image tagged `{ref}` exists but does not carry your course labels: "
                        "build it again with `labels=lens.labels()`")
-        mine = sorted(t for i in self.client.images.list(filters=self.filters) for t in i.tags)
+        mine = sorted(normalise_ref(t) for i in self.client.images.list(filters=self.filters)
+                      for t in i.tags)
         also = f" (your images: {', '.join(f'`{t}`' for t in mine)})" if mine else ""
         raise Fail(f"there is no image tagged `{ref}` carrying your labels{also}")
 
@@ -126,6 +132,50 @@ class Context:
     def state(ctr) -> dict:
         return ctr.attrs["State"]
 
+    @property
+    def facts(self):
+        """What the engine is and how it behaves (event names, default network, ...)."""
+        return facts(self.client)
+
+    # --- states read robustly --------------------------------------------------------------
+    def stays_running(self, ctr, window: float | None = None) -> None:
+        """Fail unless CTR is running and stays so (no exit, no restart) for WINDOW seconds."""
+        ctr.reload()
+        if status_of(ctr) != "running":
+            raise Fail(f"container `{ctr.name}` {describe(ctr)}, not running")
+        first = (ctr.attrs["State"].get("StartedAt"), ctr.attrs.get("RestartCount", 0))
+        deadline = time.monotonic() + (WINDOW if window is None else window)
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            ctr.reload()
+            now = (ctr.attrs["State"].get("StartedAt"), ctr.attrs.get("RestartCount", 0))
+            if status_of(ctr) != "running" or now != first:
+                what = "restarted" if now != first and status_of(ctr) == "running" else describe(ctr)
+                raise Fail(f"container `{ctr.name}` was running but did not stay running: within "
+                           f"{WINDOW:g} s it {what}; its main process must keep running")
+
+    def ended(self, ctr, needs: str = "") -> dict:
+        """CTR's state once its main process has ended (Pending while it runs, Fail if it never ran)."""
+        ctr.reload()
+        status = status_of(ctr)
+        if status in ("running", "restarting", "paused"):
+            raise Pending(f"container `{ctr.name}` {describe(ctr)}" + (f": {needs}" if needs else ""))
+        if status == "created":
+            raise Fail(f"container `{ctr.name}` {describe(ctr)}: {never_ran_fix(ctr)}")
+        return ctr.attrs["State"]
+
+    # --- which client made what (the wiretap's transcript) ---------------------------------
+    def creations(self, kind: str, name: str, obj=None) -> list | None:
+        """Successful create exchanges of object NAME (of OBJ itself, when given: not an earlier
+        object of the same name); None when the wiretap is off in this kernel."""
+        sent = self.transcript()
+        if sent is None:
+            return None
+        found = [e for e in sent if e.method == "POST" and e.path.endswith(f"/{kind}/create")
+                 and e.status is not None and e.status < 300 and _names(e, name)]
+        mark = _identity(obj)
+        return [e for e in found if mark in (e.response_preview or "")] if mark else found
+
 
 def _exists(collection, ref: str) -> bool:
     """Whether the daemon has the object at all (labelled or not): a clearer reason if so."""
@@ -135,3 +185,67 @@ def _exists(collection, ref: str) -> bool:
         return True
     except docker.errors.NotFound:  # ImageNotFound is a NotFound too
         return False
+
+
+WINDOW = 1.2  # seconds a container must stay running for a check to call it running
+
+
+def status_of(ctr) -> str:
+    """The container's status, with paused told apart from running."""
+    state = ctr.attrs["State"]
+    return "paused" if state.get("Paused") else state.get("Status", "?")
+
+
+def describe(ctr) -> str:
+    """What the container is and did, in words that are true for its state (no advice)."""
+    state = ctr.attrs["State"]
+    status = status_of(ctr)
+    if status == "created":
+        if state.get("Error"):
+            return f"was created, but the daemon could not start it (`{start_error(ctr)}`)"
+        return "was created but never started, so its command has not run"
+    if status == "exited":
+        if state.get("OOMKilled"):
+            return f"was killed by the kernel for exceeding its memory limit (exit code {state['ExitCode']})"
+        code = state.get("ExitCode")
+        signal = f", i.e. killed by signal {code - 128}" if code and code > 128 else ""
+        return f"exited with code {code}{signal}"
+    if status == "restarting":
+        return f"is restarting (its command keeps ending; restarts so far: {ctr.attrs.get('RestartCount', 0)})"
+    return f"is {status}"
+
+
+def start_error(ctr) -> str:
+    """The telling part of a failed start's error (runc's ``exec: ...`` when there is one)."""
+    error = str(ctr.attrs["State"].get("Error") or "")
+    found = error.find("exec:")
+    return _cut(error[found:] if found >= 0 else error).removesuffix(": unknown")
+
+
+def never_ran_fix(ctr) -> str:
+    """The one next step for a container that never ran its command."""
+    if ctr.attrs["State"].get("Error"):
+        return ("its command is fixed when the container is created, so remove it and create it "
+                "again with a program that exists in the image")
+    return "start it"
+
+
+def _cut(text: str, limit: int = 140) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _identity(obj) -> str:
+    """What a create answer holds of OBJ alone: a container's ID, a volume's creation time."""
+    if obj is None:
+        return ""
+    if "Id" in obj.attrs:
+        return obj.id
+    return obj.attrs.get("CreatedAt") or ""
+
+
+def _names(exchange, name: str) -> bool:
+    """Whether a create exchange names NAME (in ?name= for containers, in the body otherwise)."""
+    if name in parse_qs(exchange.query).get("name", []):
+        return True
+    return f'"{name}"' in (exchange.request_preview or "")

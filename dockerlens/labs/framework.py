@@ -13,21 +13,33 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .board import report as report_to_board
 from ..engine import scope
+from .board import report as report_to_board
 from .outcomes import Fail, Pending
 from .progress import Progress
 from ..render import BAD, GOOD, code_html, left_aligned
 from .context import Context, caller_variables
 from .. import replay
 
-HINT_AFTER = 3      # the third failure of the same task adds its hint
-LESSON_AFTER = 4    # the fourth adds a pointer to the lesson section
+HINT_AFTER = 2      # the second failure of a task shows hint level 1 (the concept), the next level 2 ...
+LESSON_AFTER = 3    # ... from the third failure on, with a pointer to the lesson section
 RETRY_EVERY = 0.25  # seconds between attempts of a Pending check
 
 SLUGS = {"01": "containers-vs-vms", "02": "docker-engine", "03": "architecture",
          "04": "images", "05": "containers", "06": "networks", "07": "volumes",
          "08": "events", "09": "registries", "10": "security"}
+
+
+def heading_anchor(heading: str) -> str:
+    """The id JupyterLab 4 gives a Markdown heading: its text, spaces as ``-`` (rendermime's
+    createHeaderId), so ``lesson.ipynb#Restart-policies`` opens the lesson at that section.
+
+    >>> heading_anchor("`Mounts` in inspect")
+    'Mounts-in-inspect'
+    """
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # [text](link) renders as text
+    text = re.sub(r"[`*]", "", text)
+    return text.strip().replace(" ", "-")
 
 
 @dataclass
@@ -36,18 +48,17 @@ class Task:
     number: int
     title: str
     run: Callable
-    hint: str | tuple[str, ...]  # a tuple escalates: the concept, the API's name, a sketch
+    hints: tuple[str, ...]  # escalating: the concept, then the API or CLI name, then a code sketch
     section: str
     within: float = 0.0  # seconds a Pending check is retried for
+    goal: str = ""       # what must be true and why it matters (never the call to make)
 
-    def hint_for(self, failures: int) -> str:
-        """The help a learner gets after FAILURES failed checks ('' before the first hint)."""
-        if failures < HINT_AFTER:
-            return ""
-        if isinstance(self.hint, str):
-            return self.hint
-        shown = self.hint[:failures - HINT_AFTER + 1]
-        return " · then: ".join(shown)
+    def hint(self, failures: int) -> tuple[int, str]:
+        """The hint level (1-based, 0 for none) and text shown after FAILURES failures in a row."""
+        if failures < HINT_AFTER or not self.hints:
+            return 0, ""
+        level = min(failures - HINT_AFTER + 1, len(self.hints))
+        return level, self.hints[level - 1]
 
     def attempt(self, ctx) -> str | None:
         """None when the task passes, else the reason it fails (retrying Pending states)."""
@@ -79,18 +90,6 @@ def _daemon_error(err: Exception) -> str:
     return ""
 
 
-def heading_anchor(heading: str) -> str:
-    """The id JupyterLab 4 gives a Markdown heading: its text, spaces as ``-`` (rendermime's
-    createHeaderId), so ``lesson.ipynb#Restart-policies`` opens the lesson at that section.
-
-    >>> heading_anchor("`Mounts` in inspect")
-    'Mounts-in-inspect'
-    """
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # [text](link) renders as text
-    text = re.sub(r"[`*]", "", text)
-    return text.strip().replace(" ", "-")
-
-
 @dataclass
 class CheckResult:
     """The outcome of one check: pass, or fail with a reason (plus a hint, then the lesson)."""
@@ -100,6 +99,8 @@ class CheckResult:
     passed: bool
     reason: str = ""
     hint: str = ""
+    hint_level: int = 0
+    hint_levels: int = 0
     lesson: str = ""  # "see lesson NN, section ..." text
     link: str = ""    # relative link to the lesson notebook
     seconds: float = 0.0
@@ -116,7 +117,7 @@ class CheckResult:
             return f"✓ {self.key} {self.title}: passed"
         lines = [f"✗ {self.key} {self.title}: {self.reason}"]
         if self.hint:
-            lines.append(f"  hint: {self.hint}")
+            lines.append(f"  hint {self.hint_level}/{self.hint_levels}: {self.hint}")
         if self.lesson:
             lines.append(f"  {self.lesson} ({self.link})")
         return "\n".join(lines)
@@ -127,7 +128,8 @@ class CheckResult:
         parts = [f'<div style="border-left:4px solid {colour};padding:4px 8px;margin:2px 0">'
                  f'<b style="color:{colour}">{mark} {self.key}</b> {code_html(self.title)}: {body}']
         if self.hint:
-            parts.append(f"<div><b>hint:</b> {code_html(self.hint)}</div>")
+            parts.append(f"<div><b>hint {self.hint_level}/{self.hint_levels}:</b> "
+                         f"{code_html(self.hint)}</div>")
         if self.lesson:
             parts.append(f'<div><a href="{html.escape(self.link)}">{html.escape(self.lesson)}</a></div>')
         return "".join(parts) + "</div>"
@@ -156,7 +158,8 @@ class Lab:
     number: str
     title: str
     tasks: dict[int, Task] = field(default_factory=dict)
-    setup: Callable | None = None  # prepares what investigation tasks look into (lab.prepare())
+    goal: str = ""
+    _prepare: Callable | None = None
 
     @property
     def slug(self) -> str:
@@ -166,23 +169,34 @@ class Lab:
     def lesson_link(self) -> str:
         return f"../../notebooks/{self.slug}.ipynb"
 
-    def task(self, number: int, title: str, *, hint: str, section: str, within: float = 0.0):
-        """Decorator registering a check function as task NUMBER."""
+    def task(self, number: int, title: str, *, hints, section: str, within: float = 0.0,
+             goal: str = ""):
+        """Decorator registering a check function as task NUMBER (HINTS: concept, API, sketch)."""
+        hints = (hints,) if isinstance(hints, str) else tuple(hints)
+
         def register(fn: Callable) -> Callable:
-            self.tasks[number] = Task(number, title, fn, hint, section, within)
+            self.tasks[number] = Task(number, title, fn, hints, section, within, goal)
             return fn
         return register
 
-    def prepares(self, fn: Callable) -> Callable:
-        """Decorator registering the lab's setup: labelled objects its tasks investigate."""
-        self.setup = fn
+    def preparation(self, fn: Callable) -> Callable:
+        """Decorator registering the function that sets up this lab's investigation objects."""
+        self._prepare = fn
         return fn
 
     def prepare(self, client=None):
-        """Run the lab's setup (again: it starts clean); returns what it made, to display."""
-        if self.setup is None:
-            return None
-        return self.setup(Context(self.number, {}, client).client)
+        """Create (afresh) the labelled objects the investigation tasks ask about; returns a briefing."""
+        from ..session import client as session_client
+        from .case import Briefing
+        if self._prepare is None:
+            return Briefing(self.number, [])
+        if replay.active():
+            return Briefing(self.number, [replay.LAB_NEEDS_LIVE])
+        made = self._prepare(client or session_client())
+        if not isinstance(made, (list, tuple)):
+            return made  # a briefing of the lab's own that renders itself (lab 09's registries)
+        lines, values = made if isinstance(made, tuple) else (made, {})
+        return Briefing(self.number, lines, values)
 
     def check(self, number: int, *, variables: dict | None = None, client=None) -> CheckResult:
         """Check task NUMBER against the daemon and the caller's variables; a learner's mistake never raises."""
@@ -208,7 +222,8 @@ class Lab:
                         seconds=time.monotonic() - started)
         failures = Progress.load().record(result)
         if not result.passed:
-            result.hint = task.hint_for(failures)
+            result.hint_level, result.hint = task.hint(failures)
+            result.hint_levels = len(task.hints)
         if not result.passed and failures >= LESSON_AFTER:
             result.lesson = f"see lesson {self.number}, section “{task.section}”"
             result.link = f"{self.lesson_link}#{heading_anchor(task.section)}"

@@ -21,7 +21,8 @@ from ..registry.trust import trust
 from .framework import Lab
 from .outcomes import Fail
 
-LAB = Lab("09", "Registries: publish, pin, investigate")
+LAB = Lab("09", "Registries: publish, pin, investigate",
+          goal="Publish an image so other daemons can pull it, pin exactly what you published, find out what a deployed container really runs, and move an image with no registry at all.")
 USER, PASSWORD = "student", "lab-09-pass"
 TOOL_TAGS = ("v1", "v2", "v3")
 DOCKERFILE = 'FROM dockerlens/base:1\nCOPY message.txt /message.txt\nCMD ["cat", "/message.txt"]'
@@ -46,7 +47,7 @@ class Prepared:
         return f"<code>{html.escape(repr(self))}</code>"
 
 
-@LAB.prepares
+@LAB.preparation
 def setup(client) -> Prepared:
     """Start both registries, build the app, stage the moved tag and its container (starts clean)."""
     scope.reset(client, "09")
@@ -157,8 +158,9 @@ def _app_published(ctx, name: str, where: str) -> None:
                    f"`{scope.name('app')}:1.0`: tag your image with the registry's reference and push that")
 
 
-@LAB.task(1, "your image published in the lab registry", section="Push: your client asks once, the daemon does the work",
-          hint=("a registry reference starts with the registry's address; give the image a second "
+@LAB.task(1, "your image published in the lab registry", goal='Your image `lens.name("app") + ":1.0"` exists only on this daemon. Make it available in the **lab registry** (`prepared.lab`) as the repository `course/app` with the tag `1.0`, so that any daemon that can reach the registry could pull it.',
+          section="Push: your client asks once, the daemon does the work",
+          hints=("a registry reference starts with the registry's address; give the image a second "
                 "name that points into the lab registry, then push that name",
                 "`img.tag(...)` and `client.images.push(...)`, or `docker tag` and `docker push`",
                 "`img.tag(\"127.0.0.1:PORT/course/app\", \"1.0\")`, then `client.images.push(...)` with the same name"))
@@ -166,8 +168,9 @@ def published(ctx):
     _app_published(ctx, "lab", "lab")
 
 
-@LAB.task(2, "a reference that always pulls exactly what you published", section="Tags move, digests do not",
-          hint=("a tag can be moved; what never changes is the digest the registry computed for the manifest",
+@LAB.task(2, "a reference that always pulls exactly what you published", goal='Someone may push another image as `course/app:1.0` tomorrow. Put into the variable `pinned` a reference to your published image that will pull the same bytes, whatever happens to the tag.',
+          section="Tags move, digests do not",
+          hints=("a tag can be moved; what never changes is the digest the registry computed for the manifest",
                 "the push's last message (`aux.Digest`), the image's `RepoDigests`, or the registry's "
                 "`Docker-Content-Digest` header",
                 "`pinned = \"127.0.0.1:PORT/course/app@sha256:…\"`"))
@@ -197,8 +200,9 @@ def pinned(ctx):
                    f"published as ({manifest[:19]}…)")
 
 
-@LAB.task(3, "investigation: which version does the deployed container run?", section="Tags move, digests do not",
-          hint=("a container keeps the image it was created from, even after the tag moves; "
+@LAB.task(3, "investigation: which version does the deployed container run?", goal='The setup published three versions of a tool (`course/tool:v1`, `v2`, `v3`) and a tag `stable`. The container `lens.name("deployed")` was created from `course/tool:stable`. Which version does it run **now**? Put the version tag (`"v1"`, `"v2"` or `"v3"`) into `deployed_tag`. Find it out from the daemon and the registry; do not guess from names.',
+          section="Tags move, digests do not",
+          hints=("a container keeps the image it was created from, even after the tag moves; "
                 "compare what the container runs with what each tag names now",
                 "the container's `image.id` (`ctr.image.id`, or `docker inspect`), and each tag's manifest "
                 "in the registry (its config digest is the image ID)",
@@ -231,8 +235,9 @@ def deployed(ctx):
                f"{runs[:19]}…")
 
 
-@LAB.task(4, "your image published in the registry that wants a password", section="A registry with a password",
-          hint=("this registry answers 401 to anyone who does not authenticate; the credentials travel "
+@LAB.task(4, "your image published in the registry that wants a password", goal='Publish the same image as `course/app:1.0` in the **secure registry** (`prepared.secure`). Its user is `student`, the password `lab-09-pass`. Do not log in with your own `~/.docker`: pass the credentials with the push, or use a configuration folder of your own.',
+          section="A registry with a password",
+          hints=("this registry answers 401 to anyone who does not authenticate; the credentials travel "
                 "from your client with the push",
                 "`auth_config={\"username\": ..., \"password\": ...}` on `client.images.push`, or `docker login` "
                 "with a `--config` folder of your own",
@@ -241,8 +246,9 @@ def secure_push(ctx):
     _app_published(ctx, "lab-secure", "secure")
 
 
-@LAB.task(5, "your image in a file another machine can load", section="Without a registry: save and load",
-          hint=("a registry is one way to move an image; a tar archive of the image with its tag is another",
+@LAB.task(5, "your image in a file another machine can load", goal='A classroom machine has no network at all. Write your image into `app.tar` beside this notebook so that loading the file there gives back the image **with its name** `lens.name("app") + ":1.0"`.',
+          section="Without a registry: save and load",
+          hints=("a registry is one way to move an image; a tar archive of the image with its tag is another",
                 "`img.save(named=True)` or `docker save`, written to `app.tar` beside this notebook",
                 "`Path(\"app.tar\").write_bytes(b\"\".join(img.save(named=True)))`"))
 def archive(ctx):

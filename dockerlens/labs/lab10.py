@@ -15,7 +15,8 @@ from ..security import capabilities, host_users, process_status, runs_as_root
 from .framework import Lab
 from .outcomes import Fail, Pending
 
-LAB = Lab("10", "Security: walls around a container")
+LAB = Lab("10", "Security: walls around a container",
+          goal="Run containers with only the privileges they need, and spot the one container that would hand over the whole host.")
 STAY = 1.5  # seconds a container must stay running to count as running
 SETTINGS = {  # what each audit container is created with; only one is the host's root
     "privileged": {"privileged": True},
@@ -24,7 +25,7 @@ SETTINGS = {  # what each audit container is created with; only one is the host'
 }
 
 
-@LAB.prepares
+@LAB.preparation
 def setup(client) -> list[str]:
     """Create audit-1..3 (never started) with the three settings in a random order."""
     scope.reset(client, "10")
@@ -65,8 +66,9 @@ def _stays_running(ctx, ctr, what: str):
 
 
 @LAB.task(1, "a web server with no capabilities, a read-only root and no privilege escalation",
+          goal='Run the course\'s web server (`lens.image("web")`) as `lens.name("hardened")` so that it keeps serving on port 80 while holding **no** Linux capability beyond what serving port 80 takes on this engine, unable to change its own root filesystem, and with setuid programs unable to gain privileges.',
           section="Capabilities: root, cut into pieces", within=8,
-          hint=("start from nothing and allow only what the server needs: no capability (on an engine "
+          hints=("start from nothing and allow only what the server needs: no capability (on an engine "
                 "that keeps low ports privileged, only the one that binds them), "
                 "a root filesystem it cannot change, and a kernel flag that stops setuid programs",
                 "`cap_drop`, `read_only`, `security_opt` of `client.containers.run` (`--cap-drop`, "
@@ -130,8 +132,9 @@ def _low_ports_privileged(ctr) -> bool:
 
 
 @LAB.task(2, "a long-running process that is not root on the host",
+          goal='Run `lens.name("unprivileged")` from `lens.image("base")` with a process that keeps running and whose uid, as the **host** sees it, is not 0.',
           section="Not root at all: a non-root user", within=8,
-          hint=("without a user setting a container's process is uid 0, the same uid 0 as the "
+          hints=("without a user setting a container's process is uid 0, the same uid 0 as the "
                 "host's root unless the daemon remaps users",
                 "`user=` of `client.containers.run` (`--user` on the CLI), with a numeric uid",
                 "`client.containers.run(lens.image(\"base\"), [\"sleep\", \"3600\"], user=\"1000:1000\", ...)`"))
@@ -145,8 +148,9 @@ def not_root(ctx):
 
 
 @LAB.task(3, "investigation: which audit container would be root on the host?",
+          goal='Of the three audit containers, exactly one would have the whole host in its hands if it ran. Find it from what the daemon says about each, and put its name into `risky`.',
           section="Why `--privileged` is the thing to avoid",
-          hint=("one of them has every capability, no seccomp filter and every device; "
+          hints=("one of them has every capability, no seccomp filter and every device; "
                 "the others are risky in smaller ways",
                 "inspect each (`ctr.attrs[\"HostConfig\"]`, `docker inspect`): `Privileged`, "
                 "`CapAdd`, `SecurityOpt`, `Binds`",

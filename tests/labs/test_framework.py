@@ -7,16 +7,19 @@ import time
 import nbformat
 import pytest
 
-from dockerlens.labs import check, lab
+from dockerlens.labs import all_labs, check, lab
 from dockerlens.labs.framework import Fail, Lab, Pending, CheckReport, CheckResult
 from dockerlens.labs.context import Context, caller_variables
-from dockerlens.labs.generate import BLANK, lab_dirs, learner_copy, render, stale
+from dockerlens.labs.generate import BLANK, goal_number, lab_dirs, learner_copy, render, stale
 from dockerlens.labs.progress import Progress, progress_path
+
+
+HINTS = ("the idea", "the API's name", "a sketch")
 
 
 def make_lab(run, within: float = 0.0) -> Lab:
     toy = Lab("06", "toy")
-    toy.task(1, "a toy task", hint="try harder", section="Published ports", within=within)(run)
+    toy.task(1, "a toy task", hints=HINTS, section="Published ports", within=within)(run)
     return toy
 
 
@@ -48,39 +51,23 @@ def test_report_passes_only_when_every_result_passes():
 
 
 # --- hints, then the lesson -----------------------------------------------------------------
-def test_third_failure_adds_the_hint_fourth_the_lesson_section():
+def test_hints_escalate_from_the_second_failure_and_the_lesson_joins_at_the_third():
     toy = make_lab(always_fails)
-    first, second, third, fourth = (toy.check(1, variables={}) for _ in range(4))
+    first, second, third, fourth, fifth = (toy.check(1, variables={}) for _ in range(5))
     assert first.reason == "container `web` exists but port 8080 is not published; it publishes 80"
-    assert not first.hint and not second.hint and not second.lesson
-    assert third.hint == "try harder" and not third.lesson
-    assert fourth.hint == "try harder"
-    assert fourth.lesson == "see lesson 06, section “Published ports”"
+    assert not first.hint and not first.lesson
+    assert (second.hint, second.hint_level) == ("the idea", 1) and not second.lesson
+    assert (third.hint, third.hint_level) == ("the API's name", 2)
+    assert third.lesson == "see lesson 06, section “Published ports”"
+    assert (fourth.hint, fourth.hint_level) == ("a sketch", 3)
+    assert (fifth.hint, fifth.hint_level) == ("a sketch", 3)
     assert fourth.link == "../../notebooks/06-networks.ipynb#Published-ports"
     assert repr(fourth).splitlines() == [
         "✗ 06.1 a toy task: container `web` exists but port 8080 is not published; it publishes 80",
-        "  hint: try harder",
+        "  hint 3/3: a sketch",
         "  see lesson 06, section “Published ports” (../../notebooks/06-networks.ipynb#Published-ports)"]
     assert 'href="../../notebooks/06-networks.ipynb#Published-ports"' in fourth._repr_html_()
-
-
-def test_every_lab_section_is_a_heading_of_its_lesson():
-    """The link's anchor is one JupyterLab gives a heading of the lesson (so it opens there)."""
-    import importlib
-    import re
-    from pathlib import Path
-
-    from dockerlens.labs.framework import heading_anchor
-    root = Path(__file__).resolve().parents[2]
-    missing = []
-    for number in ["01", "02", "03", "04", "05", "06", "07", "08"]:
-        toy = importlib.import_module(f"dockerlens.labs.lab{number}").LAB
-        cells = json.loads((root / "notebooks" / f"{toy.slug}.ipynb").read_text())["cells"]
-        anchors = {heading_anchor(m.group(1)) for c in cells if c["cell_type"] == "markdown"
-                   for m in re.finditer(r"^#+\s+(.+?)\s*$", "".join(c["source"]), re.MULTILINE)}
-        missing += [f"lab {number} task {t.number}: “{t.section}”" for t in toy.tasks.values()
-                    if heading_anchor(t.section) not in anchors]
-    assert not missing, "lab sections that are no heading of their lesson: " + "; ".join(missing)
+    assert "hint 3/3:" in fourth._repr_html_()
 
 
 def test_a_pass_resets_the_failure_count():
@@ -90,7 +77,7 @@ def test_a_pass_resets_the_failure_count():
         if outcome["fail"]:
             raise Fail("not yet")
     toy = make_lab(flaky)
-    for _ in range(3):
+    for _ in range(4):
         toy.check(1, variables={})
     outcome["fail"] = False
     assert toy.check(1, variables={}).passed
@@ -161,7 +148,7 @@ def test_unknown_labs_and_keys_say_what_exists():
         lab("11")
     with pytest.raises(ValueError, match='looks like "06.2"'):
         check("06")
-    with pytest.raises(KeyError, match=r"lab 06 has tasks \[1, 2, 3\], not 9"):
+    with pytest.raises(KeyError, match=r"lab 06 has tasks \[1, 2, 3, 4\], not 9"):
         lab(6).check(9, variables={})
     assert lab(6) is lab("06")
     assert lab(8).check("1", variables={}).reason.startswith("there is no variable `seen`")
@@ -208,11 +195,18 @@ def test_learner_copy_blanks_solution_cells_and_drops_solution_only():
     assert solution.cells[1].source == "secret = 42"  # the source is untouched
 
 
-def test_every_committed_lab_notebook_is_generated_from_its_solution():
+def test_every_committed_lab_notebook_readme_and_task_cell_is_generated():
+    """lab.ipynb from solution.ipynb; README.md and each task's cell from the lab module's goals."""
     folders = lab_dirs()
     assert len(folders) == 10
     old = [f.name for f in folders if stale(f)]
-    assert not old, f"run python -m dockerlens labs --generate: {old} differ from their solution"
+    assert not old, f"run python -m dockerlens labs --generate: {old} are out of date"
+    for folder in folders:
+        solution = nbformat.read(folder / "solution.ipynb", as_version=4)
+        stated = sorted(goal_number(c) for c in solution.cells if goal_number(c) is not None)
+        assert stated == sorted(lab(folder.name[:2]).tasks), folder.name
+        readme = (folder / "README.md").read_text()
+        assert all(t.goal in readme for t in lab(folder.name[:2]).tasks.values()), folder.name
 
 
 def test_learner_notebooks_hold_no_solution_code():
@@ -254,3 +248,53 @@ def test_lesson_sections_named_by_hints_exist_in_the_lessons_written_so_far():
             assert task.section in headings, f"lab {each.number} task {task.number}: {task.section!r}"
             checked += 1
     assert checked >= 1
+
+
+# --- tasks say what, not how ---------------------------------------------------------------------
+SOLVING = [r"client\.", r"\bapi\.", r"\.run\(", r"\.create\(", r"\.start\(", r"\.pause\(",
+           r"\.build\(", r"\.events\(", r"\.diff\(", r"\bdocker (run|create|build|pause|inspect|"
+           r"network|volume|events|diff|port)\b", r"\b[a-z_]{3,}=[\"'{\[(]",
+           r"\[\s*\"[\w/.-]+\",\s*\"", r"tcp_endpoint\(", r"socket\.socket|AF_UNIX", r"\.attrs\b",
+           r"\.logs\("]
+
+
+@pytest.mark.parametrize("key", [f"{l.number}.{n}" for l in all_labs() for n in l.tasks])
+def test_task_text_and_first_hint_hold_no_solving_code(key):
+    """A task says what must be true and why; its first hint names the idea, not the call."""
+    import re
+    number, task = key.split(".")
+    the_task = lab(number).tasks[int(task)]
+    assert len(the_task.goal) > 80, f"{key}: the goal is too short to say what and why"
+    assert len(the_task.hints) == 3, f"{key}: hints must escalate: idea, API, sketch"
+    for text in (the_task.goal, the_task.hints[0]):
+        found = [p for p in SOLVING if re.search(p, text)]
+        assert not found, f"{key} gives the code away ({found}): {text}"
+    assert "`" in the_task.hints[2], f"{key}: the last hint should sketch the code"
+    assert the_task.hints[0] != the_task.hints[1] != the_task.hints[2]
+
+
+def test_solving_code_is_caught():
+    """The patterns above catch what a recipe-style task used to say."""
+    import re
+    recipes = ['`client.containers.run(lens.image("base"), ["sleep", "3600"])`', "`mem_limit=\"64m\"`",
+               "run `docker run -d busybox`", "`ctr.pause()`", "`fwd = lens.tcp_endpoint()`"]
+    assert all(any(re.search(p, r) for p in SOLVING) for r in recipes)
+
+
+def test_every_lab_section_is_a_heading_of_its_lesson():
+    """The link's anchor is one JupyterLab gives a heading of the lesson (so it opens there)."""
+    import importlib
+    import re
+    from pathlib import Path
+
+    from dockerlens.labs.framework import heading_anchor
+    root = Path(__file__).resolve().parents[2]
+    missing = []
+    for number in ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10"]:
+        toy = importlib.import_module(f"dockerlens.labs.lab{number}").LAB
+        cells = json.loads((root / "notebooks" / f"{toy.slug}.ipynb").read_text())["cells"]
+        anchors = {heading_anchor(m.group(1)) for c in cells if c["cell_type"] == "markdown"
+                   for m in re.finditer(r"^#+\s+(.+?)\s*$", "".join(c["source"]), re.MULTILINE)}
+        missing += [f"lab {number} task {t.number}: “{t.section}”" for t in toy.tasks.values()
+                    if heading_anchor(t.section) not in anchors]
+    assert not missing, "lab sections that are no heading of their lesson: " + "; ".join(missing)
