@@ -12,9 +12,10 @@ lab: $(STAMP)
 	$(PY) -m dockerlens lab
 
 # Every tier on the host's daemon, then integration, notebooks and labs against each other engine
-# of ENGINES: private Docker Engine 28 (classic and containerd image store) and Podman 5 from a
-# cached Debian sid root (root only). `make test ENGINES=host` is the quick local loop.
-ENGINES ?= host docker28 docker28-containerd podman5
+# of ENGINES: private Docker Engine 28 (classic and containerd image store) from a cached Debian
+# sid root (root only). `make test ENGINES=host` is the quick local loop. Podman 5 is provisioned
+# the same way (`make test-engines ENGINES=podman5`) but does not pass every lesson yet (README).
+ENGINES ?= host docker28 docker28-containerd
 TIERS   ?= integration notebooks labs
 OTHERS  := $(filter-out host,$(ENGINES))
 
