@@ -18,9 +18,12 @@ for _number in NUMBERS:  # each lab's module registers its attempts; a missing o
         pass
 
 
+CORPUS_LABS = [n for n in NUMBERS if n <= "08"]  # labs 09 and 10 keep theirs in test_attempts_0910.py
+
+
 def test_every_lab_has_ten_wrong_attempts_with_their_own_reasons_and_three_right_ones():
     wrong, right = Counter(a.lab for a in WRONG), Counter(a.lab for a in RIGHT)
-    for number in NUMBERS:
+    for number in CORPUS_LABS:
         assert wrong[number] >= 10, f"lab {number} has {wrong[number]} wrong attempts"
         assert right[number] >= 3, f"lab {number} has {right[number]} right solutions"
         reasons = [a.expect for a in WRONG if a.lab == number]
