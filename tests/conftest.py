@@ -19,6 +19,15 @@ def client():
     c.close()
 
 
+@pytest.fixture(scope="session")
+def playwright():
+    """One Playwright driver for the whole run: its sync API allows one per thread, and both the
+    browser tier and the classroom's board test drive Chromium."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        yield pw
+
+
 @pytest.fixture
 def cleanup(client):
     """Remove every course object of the test's learner when the test ends."""

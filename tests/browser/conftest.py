@@ -51,14 +51,6 @@ def jupyter(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def playwright():
-    """One Playwright driver for the session (the sync API runs one per thread)."""
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        yield pw
-
-
 def launch(pw, chromium: str, server: JupyterServer, home):
     """Chromium in a network namespace of its own (see netns.py), reaching SERVER; and its relay."""
     relay = UnixToTcp(home / "jupyter.sock", server.port)

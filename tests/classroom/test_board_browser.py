@@ -62,17 +62,16 @@ class HubServer:
 
 
 @pytest.fixture
-def chrome(cfg, tmp_path):
-    from playwright.sync_api import sync_playwright
+def chrome(cfg, tmp_path, playwright):
     from dockerlens.engine.system import ensure_chromium
     chromium = ensure_chromium()
     assert chromium, "the browser test needs Chromium: apt-get install chromium"
     relay = UnixToTcp(tmp_path / "hub.sock", cfg.port)
     executable = launcher(tmp_path, relay.path, cfg.port, chromium)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable or chromium, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    browser = playwright.chromium.launch(executable_path=executable or chromium, headless=True,
+                                         args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
     relay.close()
 
 
