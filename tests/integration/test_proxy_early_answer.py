@@ -99,7 +99,8 @@ def test_the_sdk_gets_the_daemons_own_error(rig, case):
 
     direct, proxied = _through_both(rig, ask)
     assert proxied == direct
-    assert direct[1] == status and words in direct[2], direct
+    # the status and wording are the engine's own (Engine 20.10 answers 500, Engine 28 400): only an error
+    assert direct[1] >= 400 and words.lower() in direct[2].lower(), direct
 
 
 CLI_CASES = {
@@ -130,7 +131,7 @@ def test_the_cli_gets_the_daemons_own_error(rig, case):
 
     direct, proxied = _through_both(rig, ask)
     assert proxied == direct
-    assert direct[0] != 0 and len(direct[1]) == 1 and words in direct[1][0], direct
+    assert direct[0] != 0 and len(direct[1]) == 1 and words.lower() in direct[1][0].lower(), direct
 
 
 RAW_CASES = {
@@ -157,5 +158,5 @@ def test_raw_http_gets_the_daemons_own_answer(rig, case, expect):
 
     direct, proxied = _through_both(rig, ask)
     assert proxied == direct
-    assert direct[0] == status, direct
+    assert direct[0] >= 400, direct  # the engine's own status (20.10 and 28 differ)
 
