@@ -68,6 +68,7 @@ class _RelayConnection(Connection):
 
 class Relay(Proxy):
     """Listen on 127.0.0.1:PORT and relay to the registry on 127.0.0.1:REGISTRY_PORT, logging."""
+    connection_thread = "dockerlens-registry-relay-conn"
 
     def __init__(self, port: int, registry_port: int, log: Log | None = None):
         super().__init__("", "", on_exchange=self._observe, transport="tcp")
@@ -93,15 +94,8 @@ class Relay(Proxy):
         threading.Thread(target=self._accept, name="dockerlens-registry-relay", daemon=True).start()
         return self
 
-    def _accept(self) -> None:
-        server = self._server
-        while self._server is server and server is not None:
-            try:
-                sock, _ = server.accept()
-            except OSError:
-                return
-            threading.Thread(target=_RelayConnection(self, sock, next(self._ids)).serve,
-                             name="dockerlens-registry-relay-conn", daemon=True).start()
+    def _connection(self, sock: socket.socket) -> "_RelayConnection":
+        return _RelayConnection(self, sock, next(self._ids))
 
     def _observe(self, ex, event: str) -> None:
         """The proxy's hook: a row when the request arrives, filled in as the answer passes."""

@@ -84,6 +84,7 @@ class _Preview:
 
 class Proxy:
     """Listen on ``listen_path``, relay every connection to the daemon at ``upstream_path``."""
+    connection_thread = "dockerlens-proxy-conn"
 
     def __init__(self, listen_path: str, upstream_path: str,
                  on_exchange: Callable[[Exchange, str], None] | None = None,
@@ -140,8 +141,12 @@ class Proxy:
                 sock, _ = server.accept()
             except OSError:
                 return
-            threading.Thread(target=Connection(self, sock, next(self._ids)).serve,
-                             name="dockerlens-proxy-conn", daemon=True).start()
+            threading.Thread(target=self._connection(sock).serve,
+                             name=self.connection_thread, daemon=True).start()
+
+    def _connection(self, sock: socket.socket) -> "Connection":
+        """What serves one accepted client (a subclass such as the registry relay swaps it)."""
+        return Connection(self, sock, next(self._ids))
 
     def _track(self, sock: socket.socket, add: bool) -> None:
         with self._lock:
