@@ -14,12 +14,12 @@ import json
 import os
 import shutil
 import socket
-import tempfile
 import threading
 import time
 
 from ..wire.http import body_pieces, read_head
 from ..wire.proxy import peer_closed
+from ..wire.scratch import private_dir
 from ..wire.unanswered import HEADER, NOT_RECORDED, REPEATED, body
 from .format import RecordedExchange, Recording, normalise, to_bytes
 from .matcher import Matcher
@@ -32,7 +32,7 @@ class ReplayServer:
         self.recording = recording
         self.matcher = Matcher(recording.exchanges)
         self.speed = speed if speed > 0 else 1.0
-        self._dir = None if path else tempfile.mkdtemp(prefix="dockerlens-replay-")
+        self._dir = None if path else private_dir("replay")
         self.path = path or os.path.join(self._dir, "docker.sock")
         self.misses: list[str] = []
         self._sock: socket.socket | None = None

@@ -26,13 +26,13 @@ import shutil
 import socket
 import ssl
 import subprocess
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..render import left_aligned
 from . import wiretap
+from .scratch import private_dir
 from ..engine.connect import socket_path
 from ..engine.scope import learner
 from ..engine.environ import environment
@@ -158,7 +158,7 @@ class TLSForwarder:
     def __init__(self, port: int = 0, target: str | None = None, key: str = "lesson"):
         self.key = key
         self.target = target or default_target()
-        self.directory = Path(tempfile.mkdtemp(prefix="dockerlens-tls-"))
+        self.directory = Path(private_dir("tls"))
         self.certs = CourseCA.create(self.directory / "certs", learner())
         self.accepted = 0
         self.refused: list[str] = []

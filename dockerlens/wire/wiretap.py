@@ -19,7 +19,6 @@ import atexit
 import itertools
 import os
 import shutil
-import tempfile
 import threading
 from typing import Callable
 from urllib.parse import urlparse
@@ -28,6 +27,7 @@ from ..engine.connect import find_endpoint, socket_path
 from .exchange import Exchange
 from .operations import operation
 from .proxy import Proxy
+from .scratch import private_dir
 
 
 class Transcript:
@@ -131,8 +131,7 @@ def start(endpoint: str) -> str | None:
             if "tcp_side" in _state:
                 _state["tcp_side"].upstream_path = upstream
             return proxy.url
-        directory = tempfile.mkdtemp(prefix="dockerlens-wiretap-")
-        os.chmod(directory, 0o700)
+        directory = private_dir("wiretap")
         proxy = Proxy(os.path.join(directory, "docker.sock"), upstream,
                       on_exchange=TRANSCRIPT.observe).start()
         _state.update(proxy=proxy, pid=os.getpid(), dir=directory, upstream=endpoint)
