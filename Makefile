@@ -53,10 +53,13 @@ clean-venv:
 bench: prepare
 	$(PY) -m dockerlens.bench
 
-# Re-record the replay recordings (recordings/) from the live daemon: after editing a notebook.
-# `make record LESSONS="02 05"` records only those lessons.
+# Re-record the replay recordings (recordings/) after editing a notebook: from a private Engine 28
+# (classic image store), so Binder shows current Docker; `RECORD_ENGINE=host` records the host's
+# daemon. `make record LESSONS="02 05"` records only those lessons.
+RECORD_ENGINE ?= docker28
 record: prepare
-	$(PY) -m dockerlens record $(LESSONS)
+	$(if $(filter host,$(RECORD_ENGINE)),$(PY) -m dockerlens record $(LESSONS),\
+	$(PY) -m dockerlens.engine.matrix --record $(RECORD_ENGINE) -- $(LESSONS))
 
 # A class on this machine (root): JupyterHub, a rootless daemon per learner, the board.
 # `make classroom LEARNERS=12`; stop it with `.venv/bin/python -m dockerlens classroom down`.

@@ -7,6 +7,7 @@ tier of TIERS runs with DOCKER_HOST at that engine, inside its network namespace
 of its own. The summary starts with the engine versions tested and each tier's time.
 
     python -m dockerlens.engine.matrix [--engines "host podman5"] [--tiers labs] [-- PYTEST ARGS]
+    python -m dockerlens.engine.matrix --record docker28 [-- LESSONS]   (make record)
     ENGINES=... TIERS=... make test-engines
 """
 from __future__ import annotations
@@ -137,11 +138,27 @@ def totals(runs: list[TierRun]) -> str:
             + (f", {skipped} skipped" if skipped else ""))
 
 
+def record_on(name: str, lessons: list[str]) -> int:
+    """`make record`: the recorder run in engine NAME's namespace, so recordings show that engine."""
+    if name not in private.ENGINES:
+        raise SystemExit(f"unknown engine {name} (engines: {' '.join(private.ENGINES)}, or RECORD_ENGINE=host)")
+    was_running = private.running(private.engine(name))
+    try:
+        _say(f"recording on {prepare(name)}")
+        return subprocess.run([*prefix(name), sys.executable, "-m", "dockerlens", "record", *lessons],
+                              cwd=ROOT).returncode
+    finally:
+        if not was_running:
+            private.down(private.engine(name))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dockerlens.engine.matrix", description=__doc__.splitlines()[0])
     parser.add_argument("--engines", default=os.environ.get("ENGINES") or " ".join(DEFAULT_ENGINES))
     parser.add_argument("--tiers", default=os.environ.get("TIERS") or " ".join(DEFAULT_TIERS))
     parser.add_argument("--keep", action="store_true", help="leave the private engines running")
+    parser.add_argument("--record", metavar="ENGINE",
+                        help="instead of tests: re-record recordings/ on ENGINE (lessons after --)")
     parser.add_argument("pytest_args", nargs="*", help="after --: passed to every pytest run")
     args = parser.parse_args(argv)
     engines, tiers = args.engines.split(), args.tiers.split()
@@ -152,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     if os.geteuid() != 0 and set(engines) - {"host"}:
         raise SystemExit("private engines need root (namespaces, mounts, debootstrap): "
                          "run as root, or ENGINES=host")
+    if args.record:
+        return record_on(args.record, args.pytest_args)
     started = [e for e in engines if e != "host" and not private.running(private.engine(e))]
     versions, runs = {}, []
     try:

@@ -139,8 +139,11 @@ def _reset(learner: str) -> None:
 
 
 def _last_line(err: Exception) -> str:
-    lines = [l for l in str(err).strip().splitlines() if l.strip()]
-    return (lines[-1] if lines else type(err).__name__)[:300]
+    """The error's last line, and the daemon's own message when the cell printed one."""
+    lines = [l.strip() for l in str(err).strip().splitlines() if l.strip()]
+    said = [l for l in lines if "Error response from daemon" in l or l.startswith("APIError")]
+    last = lines[-1] if lines else type(err).__name__
+    return (last if not said or said[-1] == last else f"{last} (daemon: {said[-1]})")[:600]
 
 
 def daemon_socket() -> str:

@@ -32,6 +32,7 @@ def requests_of(recording: Recording) -> tuple[Counter, set]:
 
 @pytest.mark.docker
 @pytest.mark.notebooks
+@pytest.mark.recorded_engine
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.notebook.stem)
 def test_a_fresh_recording_asks_what_the_committed_one_answers(lesson, tmp_path, cleanup):
     committed = recording_path(lesson.notebook)
