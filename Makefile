@@ -18,6 +18,9 @@ lab: $(STAMP)
 # podman5"`); they join the default once the rewritten labs pass there (README, Current engines).
 ENGINES ?= host docker28
 TIERS   ?= integration notebooks labs
+# engines of the matrix tested side by side, each in its own namespace (logs keep their output)
+MATRIX_JOBS ?= 1
+export MATRIX_JOBS
 OTHERS  := $(filter-out host,$(ENGINES))
 
 test: prepare

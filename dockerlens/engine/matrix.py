@@ -18,10 +18,11 @@ import re
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import private, socketping
+from . import private, sidroot, socketping
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_ENGINES = ("host", *private.ENGINES)
@@ -87,8 +88,9 @@ def prepare(name: str) -> str:
             f"images in {time.monotonic() - up:4.1f} s, {socket_of(name)}")
 
 
-def run_tier(name: str, tier: str, extra: list[str]) -> TierRun:
-    """Run pytest on TIER against engine NAME, streaming its output and keeping a log."""
+def run_tier(name: str, tier: str, extra: list[str], stream: bool = True) -> TierRun:
+    """Run pytest on TIER against engine NAME, keeping a log; its output streams when STREAM
+    (engines run side by side print only each tier's closing line, their logs keep the rest)."""
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"{name}-{tier}.log"
     env = {**os.environ, "DOCKERLENS_LEARNER": learner_for(name), "DOCKERLENS_ENGINE": name,
@@ -99,13 +101,27 @@ def run_tier(name: str, tier: str, extra: list[str]) -> TierRun:
     with log.open("w") as out, subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                                 stderr=subprocess.STDOUT, text=True, bufsize=1) as proc:
         for line in proc.stdout:
-            sys.stdout.write(line)
+            if stream:
+                sys.stdout.write(line)
             out.write(line)
             if m := OUTCOME.match(line.strip()):
                 counts = m.group(1)
             if line.startswith(("FAILED ", "ERROR ")):
                 failures.append(line.strip())
-    return TierRun(name, tier, proc.returncode, time.monotonic() - started, counts, failures)
+    run = TierRun(name, tier, proc.returncode, time.monotonic() - started, counts, failures)
+    if not stream:
+        _say(f"done: {run!r}")
+    return run
+
+
+def run_engine(name: str, tiers: list[str], extra: list[str], stream: bool = True
+               ) -> tuple[str, list[TierRun]]:
+    """Prepare engine NAME and run each tier on it in turn: (its version line, the runs)."""
+    try:
+        version = prepare(name)
+    except (private.EngineNotStarted, subprocess.CalledProcessError, OSError) as exc:
+        return f"NOT READY: {exc}", []
+    return version, [run_tier(name, tier, extra, stream) for tier in tiers]
 
 
 def summary(versions: dict[str, str], runs: list[TierRun]) -> str:
@@ -120,7 +136,10 @@ def summary(versions: dict[str, str], runs: list[TierRun]) -> str:
     for run in failed:
         lines.append(f"{run.engine} / {run.tier}:")
         lines += [f"  {f}" for f in run.failures] or [f"  pytest exited {run.code}"]
-    lines.append("all engines passed" if not failed else f"{len(failed)} tier run(s) failed")
+    empty = [r for r in runs if not r.code and not re.search(r"\d+ passed", r.counts)]
+    lines += [f"{r.engine} / {r.tier}: nothing passed ({r.counts})" for r in empty]
+    lines.append("all engines passed" if not failed and not empty
+                 else f"{len(failed) + len(empty)} tier run(s) failed or tested nothing")
     lines.append(totals(runs))
     return "\n".join(lines)
 
@@ -157,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", default=os.environ.get("ENGINES") or " ".join(DEFAULT_ENGINES))
     parser.add_argument("--tiers", default=os.environ.get("TIERS") or " ".join(DEFAULT_TIERS))
     parser.add_argument("--keep", action="store_true", help="leave the private engines running")
+    parser.add_argument("--jobs", type=int, default=int(os.environ.get("MATRIX_JOBS") or 1),
+                        help="engines tested side by side (each in its own namespace; default 1)")
     parser.add_argument("--record", metavar="ENGINE",
                         help="instead of tests: re-record recordings/ on ENGINE (lessons after --)")
     parser.add_argument("pytest_args", nargs="*", help="after --: passed to every pytest run")
@@ -173,20 +194,25 @@ def main(argv: list[str] | None = None) -> int:
         return record_on(args.record, args.pytest_args)
     started = [e for e in engines if e != "host" and not private.running(private.engine(e))]
     versions, runs = {}, []
+    jobs = max(1, min(args.jobs, len(engines)))
+    if jobs > 1:
+        _say(f"{len(engines)} engines, {jobs} at a time: each tier's output is in its log, "
+             f"its closing line printed here")
+    if set(engines) - {"host"}:
+        sidroot.provision()  # once, before engines start side by side
     try:
-        for name in engines:
-            try:
-                versions[name] = prepare(name)
-            except (private.EngineNotStarted, subprocess.CalledProcessError, OSError) as exc:
-                versions[name] = f"NOT READY: {exc}"
-                continue
-            runs += [run_tier(name, tier, args.pytest_args) for tier in tiers]
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            results = pool.map(lambda n: run_engine(n, tiers, args.pytest_args, stream=jobs == 1), engines)
+            for name, (version, engine_runs) in zip(engines, results):
+                versions[name] = version
+                runs += engine_runs
     finally:
         if not args.keep:
             for name in started:
                 private.down(private.engine(name))
     print(summary(versions, runs), flush=True)
-    return 1 if any(r.code for r in runs) or len(runs) < len(engines) * len(tiers) else 0
+    tested = all(re.search(r"\d+ passed", r.counts) for r in runs)  # a tier that ran nothing fails
+    return 1 if any(r.code for r in runs) or len(runs) < len(engines) * len(tiers) or not tested else 0
 
 
 if __name__ == "__main__":
