@@ -108,4 +108,11 @@ def test_the_summary_starts_with_the_engines_tested():
     lines = text.splitlines()
     assert lines[1:3] == ["engines tested:", "  podman5              Podman 5.8.6 (API 1.44)"]
     assert "FAILED tests/labs/x.py::t - boom" in text
-    assert text.splitlines()[-2:] == ["1 tier run(s) failed", "matrix: 9 passed, 1 failed"]
+    assert text.splitlines()[-2:] == ["1 tier run(s) failed or tested nothing", "matrix: 9 passed, 1 failed"]
+
+
+def test_a_tier_that_passed_nothing_is_named_and_fails_the_summary():
+    runs = [matrix.TierRun("docker28", "labs", 0, 3.0, "no closing line")]
+    text = matrix.summary({"docker28": "Docker Engine 28.5.2 (API 1.51)"}, runs)
+    assert "docker28 / labs: nothing passed (no closing line)" in text
+    assert "all engines passed" not in text
