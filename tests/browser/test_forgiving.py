@@ -109,6 +109,16 @@ def test_lesson_05_panel_fits_live_with_the_learners_objects(lab):
     assert_panel_fits(nb, "panel = lens.watch()", "fit-05-live")
 
 
+def test_lesson_01_vm_picture_fits(lab):
+    """The VM-vs-containers picture (both stacks side by side) needs no sideways scroll either."""
+    nb = lab("notebooks/01-containers-vs-vms.ipynb")
+    file_browser_open(nb)
+    nb.run_cell('lens.setup("01")')
+    nb.run_cell("VmVsContainers(")
+    fit = assert_panel_fits(nb, "VmVsContainers(", "fit-01-vm-vs-containers")
+    assert "hypervisor" in unquote(nb.outputs("VmVsContainers(").locator("img").first.get_attribute("src")), fit
+
+
 def test_lesson_03_panel_fits_replay(replay_lab):
     nb = replay_lab("notebooks/03-architecture.ipynb")
     panel_of_lesson(nb, "03")
