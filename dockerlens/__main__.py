@@ -16,6 +16,8 @@ from .replay.record import record
 from .engine.connect import DaemonUnavailable
 
 ROOT = Path(__file__).resolve().parent.parent
+# show/contents.py: notebooks load with the kernel's Python version (not imported: it needs jupyter_server)
+CONTENTS_OPTION = "--ServerApp.contents_manager_class=dockerlens.show.contents.CourseContents"
 
 
 def _doctor(args) -> int:
@@ -60,7 +62,7 @@ def _lab(args) -> int:
     page = "lab/tree/notebooks/00-preflight.ipynb"
     cmd = [sys.executable, "-m", "jupyter", "lab", "--ip=127.0.0.1", f"--port={args.port}",
            "--port-retries=0", "--no-browser", f"--ServerApp.root_dir={ROOT}",
-           f"--ServerApp.default_url=/{page}", f"--IdentityProvider.token={token}"]
+           f"--ServerApp.default_url=/{page}", f"--IdentityProvider.token={token}", CONTENTS_OPTION]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     print(f"\nOpen the course at:  http://127.0.0.1:{args.port}/{page}?token={token}\n", flush=True)

@@ -128,7 +128,8 @@ class NotFoundAgain(LookupError):
 
 def find(*suffixes: str):
     """This learner's course object(s) called ``lens.name(suffix)``: after a restart, the
-    section's objects again (``ctr = lens.find("web")``; ``box, job = lens.find("box", "job")``)."""
+    section's objects again (``ctr = lens.find("web")``; ``box, job = lens.find("box", "job")``;
+    an image by its tag: ``img = lens.find("hello:1")``)."""
     found = tuple(_find_one(client(), suffix) for suffix in suffixes)
     return found[0] if len(found) == 1 else found
 
@@ -136,6 +137,8 @@ def find(*suffixes: str):
 def _find_one(docker_client, suffix: str):
     import docker.errors
 
+    if ":" in suffix:
+        return _find_image(docker_client, suffix)
     wanted = scope.name(suffix)
     for kind in (docker_client.containers, docker_client.networks, docker_client.volumes):
         try:
@@ -146,8 +149,24 @@ def _find_one(docker_client, suffix: str):
             continue
         scope.guard(obj)
         return obj
-    lesson = scope.current_lesson()
-    raise NotFoundAgain(
-        f"no container, network or volume {wanted!r} of learner {scope.learner()}: the cell "
-        f"that creates {suffix!r} has not run since lesson {lesson} was reset (or its name is "
-        f"misspelt). Run that cell, or the lesson from the top (Restart Kernel and Run All Cells).")
+    raise _not_found_again("container, network or volume", wanted, suffix)
+
+
+def _find_image(docker_client, suffix: str):
+    import docker.errors
+
+    repository, tag = suffix.rsplit(":", 1)
+    wanted = f"{scope.name(repository)}:{tag}"
+    try:
+        img = docker_client.images.get(wanted)
+    except docker.errors.ImageNotFound:
+        raise _not_found_again("image", wanted, suffix) from None
+    scope.guard(img)
+    return img
+
+
+def _not_found_again(kinds: str, wanted: str, suffix: str) -> NotFoundAgain:
+    return NotFoundAgain(
+        f"no {kinds} {wanted!r} of learner {scope.learner()}: the cell that creates {suffix!r} "
+        f"has not run since lesson {scope.current_lesson()} was reset (or its name is misspelt). "
+        "Run that cell, or the lesson from the top (Restart Kernel and Run All Cells).")

@@ -10,7 +10,12 @@ from .base import Diagram
 
 COLOUR = {"app": "#e7f5ff", "engine": "#ffe8cc", "kernel": "#d3f9d8", "hw": "#e9ecef",
           "guest": "#f3f0ff", "hyper": "#fff3bf"}
-ENGINE = "container engine\n(dockerd · containerd · runc)\nstarts and manages the apps;\nnot in their system-call path"
+ENGINE = ("container engine\n(dockerd · containerd\n· runc) starts and\nmanages the apps;\n"
+          "not in their\nsystem-call path")
+# box widths in inches: narrow enough that both stacks side by side fit a notebook's output area
+# (~968 px at 1400×1000 with the file browser open) with 10 pt text still ≥ 11 px
+BOX, WIDE = "1.5", "3.4"
+ENGINE_BOX = "2.15"  # its longest line, with room: the browser's font runs wider than dot's estimate
 
 
 @dataclass
@@ -47,7 +52,7 @@ class VmVsContainers(Diagram):
             sub.edge(core[0], hw[0], style="invis")
         self._stack(dot, "vms", "virtual machines (the hardware is virtualised)", [
             [("app", "app A + libraries"), ("app", "app B + libraries")],
-            [("guest", "guest OS A (own kernel)"), ("guest", "guest OS B (own kernel)")],
+            [("guest", "guest OS A\n(own kernel)"), ("guest", "guest OS B\n(own kernel)")],
             [("hyper", "hypervisor")],
             [("kernel", "host OS (or bare metal)")],
             [("hw", "hardware")]])
@@ -60,8 +65,8 @@ class VmVsContainers(Diagram):
         with graph.subgraph() as row:
             row.attr(rank="same")
             for nid, (layer, text) in zip(ids, boxes):
-                row.node(nid, text, fillcolor=COLOUR[layer], width="4.2" if len(boxes) == 1 else "2",
-                         shape="box", style="filled")
+                width = WIDE if len(boxes) == 1 else ENGINE_BOX if layer == "engine" else BOX
+                row.node(nid, text, fillcolor=COLOUR[layer], width=width, shape="box", style="filled")
             for a, b in zip(ids, ids[1:]):
                 row.edge(a, b, style="invis")  # keeps A left of B
         return ids

@@ -1,10 +1,14 @@
-"""What `make lab` and `make test` run first: dot, a daemon that answers, the course images.
+"""What `make lab` and `make test` run first: dot, a daemon that answers, the course images
+(and for `make test`, the CLI's buildx plugin: lesson 04 shows BuildKit).
 
 It sits above both the installers (``system``) and the image builder (``images``), so neither
 needs the other.
 """
 from __future__ import annotations
 
+import subprocess
+
+from . import buildx
 from .connect import connect
 from .images import build_all
 from .system import ensure_daemon, ensure_dot
@@ -28,3 +32,13 @@ def prepare(replay_ok: bool = False) -> None:
         print(f"{err}\n{REPLAY_NOTE}", flush=True)
         return
     build_all(connect(), log=print)
+    if not replay_ok:
+        _buildx()
+
+
+def _buildx() -> None:
+    """The buildx plugin when we may install it; without it lesson 04 shows the classic builder."""
+    try:
+        buildx.ensure(log=print)
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as err:
+        print(f"docker buildx plugin not installed ({err}); lesson 04 then shows the classic builder")

@@ -22,7 +22,12 @@ MIRROR = os.environ.get("DOCKERLENS_DEBIAN_MIRROR", "http://deb.debian.org/debia
 PACKAGES = ("docker.io", "containerd", "runc", "iptables", "nftables", "iproute2",
             "podman", "netavark", "aardvark-dns", "conmon", "crun", "catatonit",
             "ca-certificates", "procps")
+# Client plugins for the host's docker CLI (engine/buildx.py copies them out). A list of their own,
+# with a stamp of its own, so adding one installs it into a cached root in place: rebuilding would
+# delete the files under engines that run from the root right now.
+CLIENT_PACKAGES = ("docker-buildx",)
 STAMP = ".dockerlens-ready"
+CLIENT_STAMP = ".dockerlens-clients"
 APT_CONF = 'Acquire::Check-Valid-Until "false";\nAPT::Install-Recommends "false";\n'
 POLICY_RC = "#!/bin/sh\n# dockerlens: package scripts start no service in this root\nexit 101\n"
 NEEDS = {"debootstrap": "debootstrap", "chroot": "coreutils", "mount": "mount"}
@@ -33,15 +38,19 @@ def say(line: str) -> None:
     print(f"[sid-root] {line}", file=sys.stderr, flush=True)
 
 
-def wanted() -> str:
-    """The stamp's content: the package list and mirror, so changing either rebuilds."""
-    return hashlib.sha256(f"{MIRROR} {' '.join(PACKAGES)}".encode()).hexdigest()[:16] + "\n"
+def wanted(packages: tuple[str, ...] = PACKAGES) -> str:
+    """A stamp's content: the package list and mirror, so changing either provisions again."""
+    return hashlib.sha256(f"{MIRROR} {' '.join(packages)}".encode()).hexdigest()[:16] + "\n"
+
+
+def _stamped(root: Path, stamp: str, packages: tuple[str, ...]) -> bool:
+    path = root / stamp
+    return path.is_file() and path.read_text() == wanted(packages)
 
 
 def ready(root: Path = ROOT) -> bool:
-    """True when ROOT was fully provisioned with today's package list."""
-    stamp = root / STAMP
-    return stamp.is_file() and stamp.read_text() == wanted()
+    """True when ROOT was fully provisioned with today's engine and client package lists."""
+    return _stamped(root, STAMP, PACKAGES) and _stamped(root, CLIENT_STAMP, CLIENT_PACKAGES)
 
 
 def _streamed(cmd: list[str], log: Path, every: float = 5.0) -> None:
@@ -83,7 +92,7 @@ def _configure(tmp: Path) -> None:
     shutil.copyfile("/etc/resolv.conf", tmp / "etc/resolv.conf")
 
 
-def _apt_in(tmp: Path, log: Path) -> None:
+def _apt_in(tmp: Path, log: Path, packages: tuple[str, ...]) -> None:
     """apt-get update and install PACKAGES inside the root, with /proc mounted meanwhile."""
     proc = tmp / "proc"
     subprocess.run(["mount", "-t", "proc", "proc", str(proc)], check=True)
@@ -91,17 +100,27 @@ def _apt_in(tmp: Path, log: Path) -> None:
         env = {"DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C"}
         say("apt-get update inside the root")
         _streamed(["chroot", str(tmp), "apt-get", "update", "-q"], log)
-        say(f"apt-get install {' '.join(PACKAGES)}")
+        say(f"apt-get install {' '.join(packages)}")
         _streamed(["env", "-i", *[f"{k}={v}" for k, v in env.items()],
-                   "chroot", str(tmp), "apt-get", "install", "-y", "-q", *PACKAGES], log)
+                   "chroot", str(tmp), "apt-get", "install", "-y", "-q", *packages], log)
         subprocess.run(["chroot", str(tmp), "apt-get", "clean"], check=True)
     finally:
         subprocess.run(["umount", "-l", str(proc)], check=False)
 
 
+def _add_clients(root: Path) -> None:
+    """Install CLIENT_PACKAGES into a cached root in place (they only add files)."""
+    log = root.with_name(root.name + ".log")
+    say(f"adding {' '.join(CLIENT_PACKAGES)} to the cached {root}")
+    _apt_in(root, log, CLIENT_PACKAGES)
+    (root / CLIENT_STAMP).write_text(wanted(CLIENT_PACKAGES))
+
+
 def provision(root: Path = ROOT, rebuild: bool = False) -> Path:
     """Build ROOT once (debootstrap + apt inside), or reuse it when already provisioned."""
-    if ready(root) and not rebuild:
+    if _stamped(root, STAMP, PACKAGES) and not rebuild:
+        if not _stamped(root, CLIENT_STAMP, CLIENT_PACKAGES):
+            _add_clients(root)
         say(f"reusing {root} (cached; --rebuild to start over)")
         return root
     started = time.monotonic()
@@ -112,8 +131,9 @@ def provision(root: Path = ROOT, rebuild: bool = False) -> Path:
     log.write_text("")
     _debootstrap(tmp, log)
     _configure(tmp)
-    _apt_in(tmp, log)
-    (tmp / STAMP).write_text(wanted())
+    _apt_in(tmp, log, PACKAGES + CLIENT_PACKAGES)
+    (tmp / STAMP).write_text(wanted(PACKAGES))
+    (tmp / CLIENT_STAMP).write_text(wanted(CLIENT_PACKAGES))
     shutil.rmtree(root, ignore_errors=True)
     tmp.rename(root)
     say(f"ready: {root} in {time.monotonic() - started:.0f} s")
@@ -126,7 +146,7 @@ def versions(root: Path = ROOT) -> dict[str, str]:
     for line in (root / "var/lib/dpkg/status").read_text().splitlines():
         if line.startswith("Package: "):
             name = line.split(": ", 1)[1]
-        elif line.startswith("Version: ") and name in PACKAGES:
+        elif line.startswith("Version: ") and name in PACKAGES + CLIENT_PACKAGES:
             found[name] = line.split(": ", 1)[1]
     return found
 

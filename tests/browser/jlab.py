@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.tiers import ROOT
+from dockerlens.show.contents import OPTION as CONTENTS_OPTION
 
 OUTPUT = ROOT / "test-output"
 SCREENSHOTS = OUTPUT / "screenshots"
@@ -90,7 +91,8 @@ class JupyterServer:
                "DOCKERLENS_PROGRESS": str(self.home / "progress" / "progress.json")}
         cmd = [sys.executable, "-m", "jupyter", "lab", "--ip=127.0.0.1", f"--port={self.port}",
                "--no-browser", f"--ServerApp.token={self.token}",
-               f"--ServerApp.root_dir={self.root_dir}", "--ServerApp.port_retries=0"]
+               f"--ServerApp.root_dir={self.root_dir}", "--ServerApp.port_retries=0",
+               CONTENTS_OPTION]  # as `make lab` serves the notebooks
         if os.geteuid() == 0:
             cmd.append("--allow-root")
         OUTPUT.mkdir(exist_ok=True)

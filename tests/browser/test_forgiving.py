@@ -6,6 +6,7 @@ Screenshots land in test-output/screenshots/.
 """
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import unquote
@@ -108,6 +109,16 @@ def test_lesson_05_panel_fits_live_with_the_learners_objects(lab):
     assert_panel_fits(nb, "panel = lens.watch()", "fit-05-live")
 
 
+def test_lesson_01_vm_picture_fits(lab):
+    """The VM-vs-containers picture (both stacks side by side) needs no sideways scroll either."""
+    nb = lab("notebooks/01-containers-vs-vms.ipynb")
+    file_browser_open(nb)
+    nb.run_cell('lens.setup("01")')
+    nb.run_cell("VmVsContainers(")
+    fit = assert_panel_fits(nb, "VmVsContainers(", "fit-01-vm-vs-containers")
+    assert "hypervisor" in unquote(nb.outputs("VmVsContainers(").locator("img").first.get_attribute("src")), fit
+
+
 def test_lesson_03_panel_fits_replay(replay_lab):
     nb = replay_lab("notebooks/03-architecture.ipynb")
     panel_of_lesson(nb, "03")
@@ -130,6 +141,17 @@ def test_a_notebook_does_not_turn_modified_when_opened(lab, relpath):
     tab = nb.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.jp-mod-current")
     assert "jp-mod-dirty" not in (tab.get_attribute("class") or ""), tab.get_attribute("class")
     nb.screenshot(f"not-modified-{nb.name}")
+
+
+def test_a_notebook_saved_on_another_python_does_not_turn_modified(lab, jupyter):
+    """A kernel on another Python than the one that last saved the notebook changes nothing."""
+    source = json.loads((jupyter.root_dir / "notebooks/04-images.ipynb").read_text())
+    source["metadata"]["language_info"]["version"] = "3.9.0"  # as if saved where Python is 3.9
+    (jupyter.root_dir / "notebooks/04-other-python.ipynb").write_text(json.dumps(source, indent=1))
+    nb = lab("notebooks/04-other-python.ipynb")
+    nb.page.wait_for_timeout(2000)  # JupyterLab writes the kernel's language_info once it connects
+    tab = nb.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.jp-mod-current")
+    assert "jp-mod-dirty" not in (tab.get_attribute("class") or ""), tab.get_attribute("class")
 
 
 # -- mistakes a newcomer makes: each shows the box, no traceback taller than it, then goes on --

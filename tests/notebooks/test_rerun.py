@@ -41,10 +41,10 @@ def resume_points(notebook: Path) -> list[int]:
     return [i for i, c in enumerate(code_cells(notebook)) if RESUME in "".join(c["source"])]
 
 
-RUN_TWICE = ["01-containers-vs-vms", "02-docker-engine", "03-architecture", "05-containers",
+RUN_TWICE = ["01-containers-vs-vms", "02-docker-engine", "03-architecture", "04-images", "05-containers",
              "06-networks", "07-volumes", "08-events"]
 # with a resume cell in each section that needs an earlier section's objects
-LESSONS = ["01-containers-vs-vms", "02-docker-engine", "03-architecture", "05-containers",
+LESSONS = ["01-containers-vs-vms", "02-docker-engine", "03-architecture", "04-images", "05-containers",
            "06-networks", "07-volumes", "08-events"]
 
 

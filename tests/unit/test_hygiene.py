@@ -50,3 +50,6 @@ def test_notebook_metadata_is_what_jupyterlab_saves():
                                                 "language": "python", "name": "python3"}, path.name
         info = nb["metadata"]["language_info"]
         assert info["name"] == "python" and info["pygments_lexer"] == "ipython3", path.name
+        # no Python pinned: show/contents.py fills in the kernel's on load (else another Python
+        # than the one that saved it turns the notebook "modified" on open) and drops it on save
+        assert "version" not in info, f"{path.name}: language_info.version {info['version']!r}"
