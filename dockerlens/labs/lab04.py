@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import secrets
 import tarfile
 
@@ -59,9 +60,9 @@ def tagged(ctx):
                  "layers and adds its own. Only instructions that change files add a layer.",
                  "`img.attrs[\"RootFS\"][\"Layers\"]` lists the layers; `img.history()` says "
                  "which instruction made each; `RUN`, `COPY` and `ADD` make layers, `ENV` or "
-                 "`LABEL` do not.",
+                 "`LABEL` never do, and a step that changes no file makes none.",
                  "`FROM dockerlens/base:1`, then `RUN mkdir /app`, `COPY message.txt /app/`, "
-                 "`RUN chmod 644 /app/message.txt`"))
+                 "`RUN chmod 444 /app/message.txt`"))
 def layers(ctx):
     img = ctx.image(ref())
     base = ctx.client.images.get(images.tag("base")).attrs["RootFS"]["Layers"]
@@ -74,8 +75,33 @@ def layers(ctx):
     if added >= 3:
         return
     above = f"its nearest parent `{parent}`" if parent else f"`{images.tag('base')}`"
+    unchanged = _unchanged_steps(img, parent) if ctx.facts.image_store == "containerd" else []
+    why = (f" that really changes a file (`{unchanged[0]}` left every file as it was, so this "
+           "engine's containerd image store wrote no layer for it; the classic store writes one "
+           "whenever a step touches a file, even without changing it)" if unchanged else "")
     raise Fail(f"image `{ref()}` adds {added} layer(s) of its own on top of {above} "
-               f"({inherited} inherited); it needs at least 3: each RUN, COPY or ADD makes one")
+               f"({inherited} inherited); it needs at least 3: each RUN, COPY or ADD makes one{why}")
+
+
+METADATA = {"LABEL", "ENV", "CMD", "ENTRYPOINT", "EXPOSE", "USER", "WORKDIR", "VOLUME", "ARG",
+            "STOPSIGNAL", "HEALTHCHECK", "SHELL", "ONBUILD", "MAINTAINER"}
+
+
+def _unchanged_steps(img, parent: str) -> list[str]:
+    """IMG's own RUN, COPY and ADD steps (above PARENT) that wrote nothing: on the containerd
+    store such a step leaves no layer, which is why a count of layers falls short."""
+    steps = []
+    for h in img.history():  # newest first
+        if parent and parent in {normalise_ref(t) for t in h.get("Tags") or []}:
+            break
+        made_by = h.get("CreatedBy") or ""
+        step = re.sub(r"^/bin/sh -c (#\(nop\)\s*)?", "", made_by).removesuffix("# buildkit").strip()
+        keyword = step.split(" ", 1)[0]
+        if "#(nop)" in made_by and keyword not in {"COPY", "ADD"} or keyword in METADATA:
+            continue
+        if not h.get("Size"):
+            steps.append(step if keyword in {"RUN", "COPY", "ADD"} else f"RUN {step}")
+    return steps[::-1]
 
 
 def _nearest_parent(ctx, img, mine: list[str]) -> tuple[str, int, dict]:
@@ -84,10 +110,15 @@ def _nearest_parent(ctx, img, mine: list[str]) -> tuple[str, int, dict]:
     course's own images; other images that merely share layers (the build cache makes identical
     steps identical layers) are no parents of IMG."""
     import docker.errors
-    ancestors = {h.get("Id") for h in img.history()} - {img.id, "<missing>", None}
+    ancestors = {h.get("Id") for h in img.history()
+                 if h.get("Id") and "<missing>" not in h["Id"]} - {img.id}  # Podman: sha256:<missing>
     shared = ctx.client.api.images(filters={"label": [f"{scope.LEARNER}={scope.SHARED}"]})
+    candidates = ancestors | {i["Id"] for i in shared}
+    if ctx.facts.image_store != "classic":  # their histories name no ancestors: the learner's older images
+        candidates |= {i["Id"] for i in ctx.client.api.images(filters=ctx.filters)
+                       if i.get("RepoTags") and i.get("Created", 0) <= _created(img)} - {img.id}
     best, count, labels = "", 0, {}
-    for ident in ancestors | {i["Id"] for i in shared}:
+    for ident in candidates:
         try:
             other = ctx.client.images.get(ident)
         except docker.errors.NotFound:  # removed meanwhile (another session's cleanup)
@@ -96,6 +127,16 @@ def _nearest_parent(ctx, img, mine: list[str]) -> tuple[str, int, dict]:
         if other.tags and count < len(theirs) <= len(mine) and mine[:len(theirs)] == theirs:
             best, count, labels = _familiar_tag(other.tags), len(theirs), other.labels or {}
     return best, count, labels
+
+
+def _created(img) -> int:
+    """IMG's creation time in Unix seconds (``/images/json`` lists them so)."""
+    from datetime import datetime
+    stamp = img.attrs.get("Created", "")[:19]
+    try:
+        return int(datetime.fromisoformat(stamp + "+00:00").timestamp())
+    except ValueError:
+        return 0
 
 
 def _familiar_tag(tags: list[str]) -> str:
@@ -124,7 +165,7 @@ def default_command(ctx):
         if same_ref(ctr.attrs["Config"]["Image"], ref()):
             raise Fail(f"container `{ctr.name}` was created from an earlier build of `{ref()}`: "
                        "remove it and run it again from the image you built last")
-        raise Fail(f"container `{ctr.name}` runs image `{ctr.attrs['Config']['Image']}`, "
+        raise Fail(f"container `{ctr.name}` runs image `{normalise_ref(ctr.attrs['Config']['Image'])}`, "
                    f"not `{ref()}`")
     if (ctr.attrs["Config"].get("Entrypoint") or None) != (img.attrs["Config"].get("Entrypoint") or None):
         raise Fail(f"container `{ctr.name}` replaces the image's entrypoint with "

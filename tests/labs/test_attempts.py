@@ -81,3 +81,19 @@ def test_right_solution_passes(attempt, attempt_env, monkeypatch):
     results = _run(attempt, attempt_env, monkeypatch)
     failed = [repr(r) for r in results if not r.passed]
     assert not failed, "\n".join(failed)
+
+
+@pytest.mark.docker
+def test_04_a_step_that_changes_no_file_is_a_layer_only_on_the_classic_store(attempt_env):
+    """`RUN chmod 644` of a file that is already 644: the containerd store writes no layer for it,
+    so there the image has two layers of its own and the check says which step made none."""
+    from dockerlens.engine.facts import facts
+    from .corpus.lab04 import DOCKERFILE, _app
+    _app(attempt_env, DOCKERFILE.replace("chmod 444", "chmod 644"))
+    result = lab("04").check(2, variables={}, client=attempt_env.client)
+    if facts(attempt_env.client).image_store == "containerd":
+        assert not result.passed
+        assert "adds 2 layer(s)" in result.reason and "`RUN chmod 644 /app/message.txt` left every file as it was" \
+            in result.reason, result.reason
+    else:
+        assert result.passed, result.reason

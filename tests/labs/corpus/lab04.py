@@ -11,7 +11,7 @@ MESSAGE = "hello from lab 04"
 DOCKERFILE = f"""FROM dockerlens/base:1
 RUN mkdir /app
 RUN echo "{MESSAGE}" > /app/message.txt
-RUN chmod 644 /app/message.txt
+RUN chmod 444 /app/message.txt
 CMD ["cat", "/app/message.txt"]
 """
 
@@ -125,7 +125,7 @@ def _runs(env) -> str:
 @right("04", 1, 2, 3, 4, prepare=True)
 def label_and_copy_in_the_dockerfile_then_create_and_start(env):
     dockerfile = ("FROM dockerlens/base:1\nLABEL purpose=lab04\nCOPY message.txt /app/message.txt\n"
-                  "RUN chmod 644 /app/message.txt\nRUN ln -s /app/message.txt /message\n"
+                  "RUN chmod 444 /app/message.txt\nRUN ln -s /app/message.txt /message\n"
                   'ENTRYPOINT ["cat"]\nCMD ["/message"]\n')
     env.build(dockerfile, _tag(env), env.labels(), files={"message.txt": MESSAGE.encode() + b"\n"})
     ctr = env.client.containers.create(_tag(env), name=env.name("app"), labels=env.labels())
