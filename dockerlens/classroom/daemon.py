@@ -22,6 +22,15 @@ from .flags import LOCAL_MTU, dockerd_flags
 ROOTLESS_SH = "/usr/share/docker.io/contrib/dockerd-rootless.sh"
 PATH = "/usr/local/bin:/usr/bin:/usr/sbin:/bin:/sbin"
 IMAGES = STATE / "images"  # the course images saved once per class, loaded into each daemon
+PORTS_FROM, PORTS_EACH, PORT_SLOTS = 33000, 500, 56  # ephemeral host ports: 33000-60999 in slots
+# dockerd-rootless.sh runs `dockerd` from PATH inside the learner's namespaces: this one first gives
+# that network namespace the learner's own ephemeral port range. Every daemon would otherwise hand
+# out 32768, 32769, ... and rootlesskit binds them on the host, where learners' ports collide (the
+# daemon gives up after 10 tries: "Error starting userland proxy" with 20 learners at once).
+DOCKERD_WRAPPER = """#!/bin/sh
+echo "$DOCKERLENS_PORT_RANGE" > /proc/sys/net/ipv4/ip_local_port_range
+exec /usr/sbin/dockerd "$@"
+"""
 
 
 @dataclass
@@ -51,6 +60,12 @@ class LearnerDaemon:
         return self.runtime_dir / "daemon.json"
 
     @property
+    def port_range(self) -> tuple[int, int]:
+        """This learner's ephemeral host ports (distinct for up to 56 consecutive uids)."""
+        low = PORTS_FROM + (pwd.getpwnam(self.user).pw_uid % PORT_SLOTS) * PORTS_EACH
+        return low, low + PORTS_EACH - 1
+
+    @property
     def data_root(self) -> Path:
         return Path(pwd.getpwnam(self.user).pw_dir) / ".local/share/docker"
 
@@ -71,8 +86,13 @@ class LearnerDaemon:
         self.runtime_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chown(self.runtime_dir, account.pw_uid, account.pw_gid)
         self.socket.unlink(missing_ok=True)
-        env = {"HOME": account.pw_dir, "USER": self.user, "LOGNAME": self.user, "PATH": PATH,
-               "XDG_RUNTIME_DIR": str(self.runtime_dir)}
+        wrapper = self.runtime_dir / "bin" / "dockerd"
+        wrapper.parent.mkdir(exist_ok=True)
+        wrapper.write_text(DOCKERD_WRAPPER)
+        wrapper.chmod(0o755)
+        env = {"HOME": account.pw_dir, "USER": self.user, "LOGNAME": self.user,
+               "PATH": f"{wrapper.parent}:{PATH}", "XDG_RUNTIME_DIR": str(self.runtime_dir),
+               "DOCKERLENS_PORT_RANGE": "%d %d" % self.port_range}
         with open(self.log, "ab") as out:
             os.chown(self.log, account.pw_uid, account.pw_gid)
             proc = subprocess.Popen([ROOTLESS_SH, *dockerd_flags(str(self.socket), LOCAL_MTU)],

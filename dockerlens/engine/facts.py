@@ -10,6 +10,12 @@ network and DNS names, and the event vocabulary.
 ...     [["driver-type", "io.containerd.snapshotter.v1"]], "SecurityOptions": ["name=seccomp"]})
 >>> f.describe(), f.image_store, f.cli_builder, f.removed_action
 ('Docker Engine 28.5.2 · containerd image store', 'containerd', 'buildkit', 'destroy')
+>>> r = EngineFacts.from_daemon({"Version": "20.10.24"}, {"CgroupDriver": "none", "CgroupVersion": "1",
+...     "MemoryLimit": False, "SecurityOptions": ["name=rootless"]})
+>>> r.cgroups, r.can_pause, r.memory_limit, r.rootless
+(False, False, False, True)
+>>> r.no_cgroups_reason()[:52]
+'this daemon has no cgroups: it runs rootless on a cg'
 >>> p = EngineFacts.from_daemon({"Version": "5.8.6", "ApiVersion": "1.44", "Components": [
 ...     {"Name": "Podman Engine", "Version": "5.8.6"}]}, {"Driver": "overlay"})
 >>> p.describe(), p.default_network, p.removed_action, p.lifecycle_actions[-2:]
@@ -37,6 +43,10 @@ class EngineFacts:
     image_store: str       # "classic" | "containerd" | "containers-storage"
     storage_driver: str
     rootless: bool = False
+    cgroup_driver: str = "cgroupfs"  # "cgroupfs" | "systemd" | "none" (rootless on a cgroup v1 host)
+    cgroup_version: str = "1"        # "1" | "2"
+    memory_limit: bool = True        # the kernel enforces mem_limit (else the daemon drops it, with a warning)
+    warnings: tuple[str, ...] = ()   # the daemon's own warnings from GET /info
 
     @classmethod
     def from_daemon(cls, version: dict, info: dict) -> "EngineFacts":
@@ -52,7 +62,30 @@ class EngineFacts:
             store = "classic"
         rootless = is_rootless(info)
         return cls("podman" if podman else "docker", version.get("Version", "?"),
-                   version.get("ApiVersion", "?"), store, info.get("Driver", "?"), rootless)
+                   version.get("ApiVersion", "?"), store, info.get("Driver", "?"), rootless,
+                   info.get("CgroupDriver") or "cgroupfs", str(info.get("CgroupVersion") or "1").lstrip("v"),
+                   info.get("MemoryLimit", True) is not False, tuple(info.get("Warnings") or ()))
+
+    @property
+    def cgroups(self) -> bool:
+        """False when the daemon runs containers without cgroups (rootless Docker on a cgroup v1 host)."""
+        return self.cgroup_driver != "none"
+
+    @property
+    def can_pause(self) -> bool:
+        """``pause()`` needs the cgroup freezer: a daemon without cgroups refuses it."""
+        return self.cgroups
+
+    def no_cgroups_reason(self) -> str:
+        """One sentence for a learner on why limits and pause do not work here ('' when they do)."""
+        if self.cgroups and self.memory_limit:
+            return ""
+        why = (f"it runs rootless on a cgroup v{self.cgroup_version} host, and only cgroup v2 lets an "
+               "unprivileged daemon manage cgroups" if self.rootless and not self.cgroups
+               else "the kernel or the daemon reports no memory-limit support")
+        return (f"this daemon has no cgroups: {why}; so it cannot freeze (pause) a container, list its "
+                "processes (top) nor enforce memory or CPU limits" if not self.cgroups
+                else f"this daemon cannot enforce a memory limit: {why}")
 
     @property
     def name(self) -> str:

@@ -152,3 +152,28 @@ def _group_alive(pgid: int) -> bool:
         return True
     except ProcessLookupError:
         return False
+
+
+PUBLISH = """
+import dockerlens as lens
+client = lens.setup("05", show=False)
+ctr = client.containers.run(lens.image("web"), name=lens.name("port"), labels=lens.labels(), detach=True,
+                            ports={"80/tcp": ("127.0.0.1", None)})
+ctr.reload()
+print("PORT", ctr.attrs["NetworkSettings"]["Ports"]["80/tcp"][0]["HostPort"])
+ctr.remove(force=True)
+"""
+
+
+def test_two_learners_random_host_ports_come_from_their_own_ranges(cfg):
+    """Every rootless daemon hands out 32768 first and rootlesskit binds it on the host: without
+    a range per learner, a class publishing ports at once collides ("Error starting userland proxy")."""
+    ports = {}
+    for name in cfg.learner_names:
+        done = as_learner(cfg, name, PUBLISH)
+        assert done.returncode == 0, done.stderr[-1500:]
+        ports[name] = int(next(l for l in done.stdout.splitlines() if l.startswith("PORT ")).split()[1])
+    for name, port in ports.items():
+        low, high = LearnerDaemon(name).port_range
+        assert low <= port <= high, (name, port, low, high)
+    assert len(set(ports.values())) == len(ports), ports
