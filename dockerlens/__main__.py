@@ -14,10 +14,10 @@ import secrets
 from .labs.cli import run
 from .replay.record import record
 from .engine.connect import DaemonUnavailable
+from .show.contents import OPTION as CONTENTS_OPTION  # notebooks open unmodified
 
 ROOT = Path(__file__).resolve().parent.parent
 # show/contents.py: notebooks load with the kernel's Python version (not imported: it needs jupyter_server)
-CONTENTS_OPTION = "--ServerApp.contents_manager_class=dockerlens.show.contents.CourseContents"
 
 
 def _doctor(args) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+from ..show.contents import OPTION as CONTENTS_OPTION
 from .config import BOARD, BOARD_SCOPE, INSTRUCTORS, LEARNERS, STATE, ClassConfig
 
 CONFIG_FILE = STATE / "jupyterhub_config.py"
@@ -83,6 +84,7 @@ def _spawner(c, cfg: ClassConfig) -> None:
     c.ClassroomSpawner.board_api = f"http://127.0.0.1:{cfg.board_port}/services/{BOARD}/api/results"
     c.Spawner.cmd = [str(bin_dir / "jupyterhub-singleuser")]
     c.Spawner.notebook_dir = "~/course"
+    c.Spawner.args = [CONTENTS_OPTION]  # notebooks open unmodified, as under `make lab`
     c.Spawner.default_url = "/lab/tree/notebooks/00-preflight.ipynb"
     c.Spawner.start_timeout = 180
     c.Spawner.http_timeout = 60
