@@ -68,7 +68,7 @@ def test_keys_are_private_and_gone_after_stop():
     assert stat.S_IMODE(os.stat(certs.server_key).st_mode) == 0o600
     started = time.monotonic()
     fwd.stop()
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 5  # prompt, not a wait on a blocked accept (bound loose for loaded machines)
     assert not certs.directory.exists()
     assert not any(t.name.startswith(f"dockerlens-tls-{fwd.port}") for t in threading.enumerate())
     with pytest.raises(OSError):

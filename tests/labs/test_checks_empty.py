@@ -54,5 +54,5 @@ def test_task_fails_with_its_reason_on_an_empty_daemon(key, client, cleanup):
     result = lab(number).check(int(task), variables={}, client=client)
     assert not result.passed
     assert _expected(key) in result.reason, result.reason
-    assert result.seconds < 2, f"{key} took {result.seconds:.1f} s on an empty daemon"
+    assert result.seconds < 4, f"{key} waited out its retry bound (5 s or more): took {result.seconds:.1f} s on an empty daemon"
     assert repr(result).startswith(f"✗ {key} ")

