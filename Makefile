@@ -12,14 +12,12 @@ lab: $(STAMP)
 	$(PY) -m dockerlens lab
 
 # Every tier on the host's daemon, then integration, notebooks and labs against each other engine
-# of ENGINES: private Docker Engine 28 (classic image store) from a cached Debian sid root (root
-# only). `make test ENGINES=host` is the quick local loop. Engine 28 with the containerd image
-# store and Podman 5 are provisioned the same way (`make test-engines ENGINES="docker28-containerd
-# podman5"`); they join the default once the rewritten labs pass there (README, Current engines).
-ENGINES ?= host docker28
+# of ENGINES: private Docker Engine 28 (classic and containerd image store) and Podman 5 from a
+# cached Debian sid root (root only), MATRIX_JOBS of them side by side. `make test ENGINES=host`
+# is the quick local loop; `make test-engines ENGINES=podman5 TIERS=labs` one engine and tier.
+ENGINES ?= host docker28 docker28-containerd podman5
 TIERS   ?= integration notebooks labs
-# engines of the matrix tested side by side, each in its own namespace (logs keep their output)
-MATRIX_JOBS ?= 1
+MATRIX_JOBS ?= 3
 export MATRIX_JOBS
 OTHERS  := $(filter-out host,$(ENGINES))
 
