@@ -84,10 +84,15 @@ def _nearest_parent(ctx, img, mine: list[str]) -> tuple[str, int, dict]:
     course's own images; other images that merely share layers (the build cache makes identical
     steps identical layers) are no parents of IMG."""
     import docker.errors
-    ancestors = {h.get("Id") for h in img.history()} - {img.id, "<missing>", None}
+    ancestors = {h.get("Id") for h in img.history()
+                 if h.get("Id") and "<missing>" not in h["Id"]} - {img.id}  # Podman: sha256:<missing>
     shared = ctx.client.api.images(filters={"label": [f"{scope.LEARNER}={scope.SHARED}"]})
+    candidates = ancestors | {i["Id"] for i in shared}
+    if ctx.facts.image_store != "classic":  # their histories name no ancestors: the learner's older images
+        candidates |= {i["Id"] for i in ctx.client.api.images(filters=ctx.filters)
+                       if i.get("RepoTags") and i.get("Created", 0) <= _created(img)} - {img.id}
     best, count, labels = "", 0, {}
-    for ident in ancestors | {i["Id"] for i in shared}:
+    for ident in candidates:
         try:
             other = ctx.client.images.get(ident)
         except docker.errors.NotFound:  # removed meanwhile (another session's cleanup)
@@ -96,6 +101,16 @@ def _nearest_parent(ctx, img, mine: list[str]) -> tuple[str, int, dict]:
         if other.tags and count < len(theirs) <= len(mine) and mine[:len(theirs)] == theirs:
             best, count, labels = _familiar_tag(other.tags), len(theirs), other.labels or {}
     return best, count, labels
+
+
+def _created(img) -> int:
+    """IMG's creation time in Unix seconds (``/images/json`` lists them so)."""
+    from datetime import datetime
+    stamp = img.attrs.get("Created", "")[:19]
+    try:
+        return int(datetime.fromisoformat(stamp + "+00:00").timestamp())
+    except ValueError:
+        return 0
 
 
 def _familiar_tag(tags: list[str]) -> str:
@@ -124,7 +139,7 @@ def default_command(ctx):
         if same_ref(ctr.attrs["Config"]["Image"], ref()):
             raise Fail(f"container `{ctr.name}` was created from an earlier build of `{ref()}`: "
                        "remove it and run it again from the image you built last")
-        raise Fail(f"container `{ctr.name}` runs image `{ctr.attrs['Config']['Image']}`, "
+        raise Fail(f"container `{ctr.name}` runs image `{normalise_ref(ctr.attrs['Config']['Image'])}`, "
                    f"not `{ref()}`")
     if (ctr.attrs["Config"].get("Entrypoint") or None) != (img.attrs["Config"].get("Entrypoint") or None):
         raise Fail(f"container `{ctr.name}` replaces the image's entrypoint with "

@@ -47,14 +47,14 @@ def _daemon_log(ctx, since: int, **filters) -> list[dict]:
 
 def _daemon_has(ctx, event: dict) -> bool | None:
     """Whether the daemon's event log holds EVENT (None when its buffer no longer reaches back)."""
+    if ctx.facts.family != "docker":
+        return None  # Podman replays its event log differently (other keys and times): no proof
     when = int(event.get("timeNano") or 0)
     log = _daemon_log(ctx, 1)  # the whole buffer: its first event says how far back it reaches
     if not log or int(log[0]["timeNano"]) > when:
         return None  # the daemon keeps a few hundred events; older ones cannot be confirmed
-    exact = ctx.facts.family == "docker"  # Podman replays its event log with other nanoseconds
-    return any(e.get("Action") == event.get("Action") and e.get("id") == event.get("id")
-               and (e.get("timeNano") == event.get("timeNano") if exact
-                    else int(e.get("time") or 0) == int(event.get("time") or 0)) for e in log)
+    return any(e.get("timeNano") == event.get("timeNano") and e.get("Action") == event.get("Action")
+               and e.get("id") == event.get("id") for e in log)
 
 
 @LAB.task(1, "`seen`: the events of a container's whole life, collected by your watcher",
@@ -173,7 +173,7 @@ def prepare(client) -> list[str]:
                  "returns a finite stream when `until` is given (`docker events --since --until`).",
                  "`ctr = client.containers.get(lens.name(\"case-flaky\"))`; `evs = list(client.events("
                  "since=int(time.time()) - 300, until=int(time.time()), filters={\"container\": "
-                 "ctr.id, \"event\": \"start\"}, decode=True))`; `starts = len(evs)`"))
+                 "ctr.id}, decode=True))`; `starts = sum(e[\"Action\"] == \"start\" for e in evs)`"))
 def start_count(ctx):
     answer = ctx.var("starts", int, "how many times the daemon started the case container")
     try:
@@ -184,9 +184,9 @@ def start_count(ctx):
     if ctr.status != "exited":
         raise Fail(f"`{ctr.name}` is still {ctr.status}: wait until its policy gives up, then "
                    "count")
-    buffer = _daemon_log(ctx, 1)  # the daemon keeps a few hundred events: is the case still in it?
+    buffer = _daemon_log(ctx, 1) if ctx.facts.family == "docker" else []  # Docker keeps ~256 events
     created = datetime.fromisoformat(ctr.attrs["Created"][:19] + "+00:00").timestamp()
-    if not buffer or int(buffer[0]["timeNano"]) / 1e9 > created:
+    if ctx.facts.family == "docker" and (not buffer or int(buffer[0]["timeNano"]) / 1e9 > created):
         raise Fail(f"the daemon's event buffer no longer reaches back to the creation of `{ctr.name}` "
                    "(a busy daemon keeps only its latest few hundred events): run `lab.prepare()` "
                    "again and count right away")
@@ -194,8 +194,10 @@ def start_count(ctx):
     if answer == truth:
         return
     restarts = ctr.attrs.get("RestartCount", 0)
-    by_name = [e for e in _daemon_log(ctx, 1, container=[ctr.name]) if e.get("Action") == "start"]
-    if answer == len(by_name) and len(by_name) != truth:
+    now = int(time.time())
+    by_name = {sum(e.get("Action") == "start" for e in _daemon_log(ctx, since, container=[ctr.name]))
+               for since in (1, now - 3600, now - 600, now - 300, now - 60)}
+    if answer in by_name and answer != truth:
         raise Fail(f"`starts` is {answer}: that counts the starts of every container ever named "
                    f"`{ctr.name}` (each `lab.prepare()` makes a new one); count this container's, by its ID")
     if answer == restarts and restarts != truth:

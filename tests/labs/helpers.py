@@ -52,7 +52,7 @@ def solve(number: str, client) -> dict:
         lab("08").prepare(client)
         flaky = client.containers.get(scope.name("case-flaky"))
         now = int(time.time())
-        starts = len(list(client.events(since=now - 600, until=now + 1, decode=True,
-                                        filters={"container": flaky.id, "event": "start"})))
+        starts = sum(e["Action"] == "start" for e in client.events(
+            since=now - 600, until=now + 1, decode=True, filters={"container": flaky.id}))
         return {"seen": seen, "exit_code": 7, "starts": starts}
     raise KeyError(number)

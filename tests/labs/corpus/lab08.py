@@ -31,8 +31,8 @@ def _removed(env) -> str:
 
 def _starts(env) -> int:
     now, ident = int(time.time()), env.client.api.inspect_container(env.name("case-flaky"))["Id"]
-    return len(list(env.client.events(since=now - 600, until=now + 1, decode=True, filters={
-        "container": ident, "event": "start"})))
+    return sum(e["Action"] == "start" for e in env.client.events(
+        since=now - 600, until=now + 1, decode=True, filters={"container": ident}))
 
 
 # --- wrong -------------------------------------------------------------------------------
@@ -107,8 +107,8 @@ def starts_counted_by_name(env):
     from dockerlens.labs import lab
     lab("08").prepare(env.client)  # a second case: a new container of the same name
     now = int(time.time())
-    return {"starts": len(list(env.client.events(since=now - 600, until=now + 1, decode=True, filters={
-        "container": env.name("case-flaky"), "event": "start"})))}
+    return {"starts": sum(e["Action"] == "start" for e in env.client.events(
+        since=now - 600, until=now + 1, decode=True, filters={"container": env.name("case-flaky")}))}
 
 
 # --- right -------------------------------------------------------------------------------
