@@ -38,10 +38,26 @@ def podman_runtime() -> str:
     return os.environ.get("DOCKERLENS_PODMAN_RUNTIME") or ("crun" if pure_v2 else "runc")
 
 
+# Docker trusts plain HTTP to registries on 127.0.0.0/8 by default; Podman trusts a registry only
+# where registries.conf says `insecure = true`. A location without a port matches every port
+# (the course's registries take a free port per learner and lesson).
+LOOPBACK_REGISTRIES = ("127.0.0.1", "localhost")
+
+
+def registries_conf() -> str:
+    """registries.conf of a private Podman: the course's loopback registries are plain HTTP."""
+    entries = "".join(f'[[registry]]\nlocation = "{where}"\ninsecure = true\n\n'
+                      for where in LOOPBACK_REGISTRIES)
+    return ("# written by dockerlens.engine.daemons: plain HTTP to loopback registries, as "
+            "Docker allows\n\n" + entries)
+
+
 def podman_confs(e) -> dict[str, str]:
-    """storage.conf and containers.conf of E's own, as the environment that selects them."""
+    """storage.conf, containers.conf and registries.conf of E's own, as the environment that selects them."""
     nofile, nproc = (_hard(resource.RLIMIT_NOFILE), _hard(resource.RLIMIT_NPROC))
     storage, containers = e.data_dir / "storage.conf", e.data_dir / "containers.conf"
+    registries = e.data_dir / "registries.conf"
+    registries.write_text(registries_conf())
     storage.write_text(f'[storage]\ndriver = "overlay"\ngraphroot = "{e.data_dir}/storage"\n'
                        f'runroot = "{e.run_dir}/storage"\n')
     containers.write_text(
@@ -55,7 +71,8 @@ def podman_confs(e) -> dict[str, str]:
         f'runtime = "{podman_runtime()}"\n'
         f'static_dir = "{e.data_dir}/libpod"\ntmp_dir = "{e.run_dir}/libpod"\n'
         f'volume_path = "{e.data_dir}/volumes"\n')
-    return {"CONTAINERS_CONF": str(containers), "CONTAINERS_STORAGE_CONF": str(storage)}
+    return {"CONTAINERS_CONF": str(containers), "CONTAINERS_STORAGE_CONF": str(storage),
+            "CONTAINERS_REGISTRIES_CONF": str(registries)}
 
 
 def program(e) -> tuple[list[str], dict[str, str]]:

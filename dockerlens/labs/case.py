@@ -30,7 +30,7 @@ def clear(client, lab: str) -> None:
     import docker.errors
     wanted = case_filters(lab)
     for ctr in client.containers.list(all=True, filters=wanted, ignore_removed=True):
-        _quietly(lambda: ctr.remove(force=True), docker.errors)
+        _quietly(lambda: scope.remove_now(ctr), docker.errors)
     for net in client.networks.list(filters=wanted):
         _quietly(net.remove, docker.errors)
     for vol in client.volumes.list(filters=wanted):

@@ -116,7 +116,7 @@ def prepare(client) -> list[str]:
     for _ in range(3):  # a loaded host sometimes loses the kernel's OOM notice: try again then
         if _oom_victim(client, order[0]).attrs["State"].get("OOMKilled"):
             break
-        client.containers.get(scope.name(order[0])).remove(force=True)
+        scope.remove_now(client.containers.get(scope.name(order[0])))
     for suffix, command in zip(order[1:], (["sh", "-c", "exit 137"], ["sleep", "60"])):
         ctr = client.containers.run(images.tag("base"), command, name=scope.name(suffix),
                                     labels=case_labels("01"), mem_limit="64m", memswap_limit="64m",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .. import registry
 from ..engine import scope
+from ..engine.facts import normalise_ref
 from ..registry import http, state
 from ..registry.reference import Reference
 from ..registry.trust import trust
@@ -134,8 +135,19 @@ def _what_image(ctx, *digests: str) -> str:
             continue
     if img is None:
         return f"image {digests[-1][:19]}…"
-    local = [t for t in img.tags if Reference.parse(t).registry == "docker.io"]  # not a registry copy
-    return f"`{(local or img.tags)[0]}`" if img.tags else f"image {img.short_id}"
+    return f"`{_local_name(img.tags)}`" if img.tags else f"image {img.short_id}"
+
+
+def _local_name(tags: list[str]) -> str:
+    """The name a learner knows an image by: not a registry copy, the course's names first.
+
+    >>> _local_name(["docker.io/library/x-sentinel:1", "localhost/dockerlens/base:1", "127.0.0.1:5000/course/app:1.0"])
+    'dockerlens/base:1'
+    """
+    names = [normalise_ref(t) for t in tags]
+    local = [n for n in names if Reference.parse(n).registry == "docker.io"] or names  # not a registry copy
+    ours = [n for n in local if n.startswith((scope.name(""), "dockerlens/"))]
+    return (ours or local)[0]
 
 
 def _app_published(ctx, name: str, where: str) -> None:
@@ -171,8 +183,8 @@ def published(ctx):
 @LAB.task(2, "a reference that always pulls exactly what you published", goal='Someone may push another image as `course/app:1.0` tomorrow. Put into the variable `pinned` a reference to your published image that will pull the same bytes, whatever happens to the tag.',
           section="Tags move, digests do not",
           hints=("a tag can be moved; what never changes is the digest the registry computed for the manifest",
-                "the push's last message (`aux.Digest`), the image's `RepoDigests`, or the registry's "
-                "`Docker-Content-Digest` header",
+                "the push's last message (`aux.Digest`, or `digest: sha256:…` in its status), the "
+                "registry's `Docker-Content-Digest` header, or on Docker the image's `RepoDigests`",
                 "`pinned = \"127.0.0.1:PORT/course/app@sha256:…\"`"))
 def pinned(ctx):
     value = ctx.var("pinned", str, "a reference to your published image that no later push can change")
@@ -193,6 +205,11 @@ def pinned(ctx):
             raise Fail("the digest in `pinned` is your image's ID (the digest of its config), not of a "
                        "manifest: the registry knows images by their manifest's digest, which the push "
                        "reported and `RepoDigests` keeps")
+        if any(d.endswith("@" + ref.digest) for d in app.attrs.get("RepoDigests") or []):
+            raise Fail(f"`{ref.digest[:19]}…` is in your image's `RepoDigests`, but the registry has no such "
+                       "manifest: this engine keeps the digest of its local manifest there and pushed "
+                       "another one (Podman compresses the layers on push). Take the digest the push "
+                       "reported in its last message")
         raise Fail(f"the lab registry has no manifest `{ref.digest[:19]}…` in `course/app` (HTTP {found.status})")
     manifest, _ = _config_digest(rec, "course/app", "1.0")
     if ref.digest != manifest:
@@ -249,8 +266,11 @@ def secure_push(ctx):
 @LAB.task(5, "your image in a file another machine can load", goal='A classroom machine has no network at all. Write your image into `app.tar` beside this notebook so that loading the file there gives back the image **with its name** `lens.name("app") + ":1.0"`.',
           section="Without a registry: save and load",
           hints=("a registry is one way to move an image; a tar archive of the image with its tag is another",
-                "`img.save(named=True)` or `docker save`, written to `app.tar` beside this notebook",
-                "`Path(\"app.tar\").write_bytes(b\"\".join(img.save(named=True)))`"))
+                "`img.save(named=...)` with the name as `img.tags` spells it (Podman writes "
+                "`docker.io/library/...`), or `docker save`, written to `app.tar` beside this notebook",
+                "`name = next(t for t in img.tags if same_ref(t, lens.name(\"app\") + \":1.0\"))` "
+                "(`from dockerlens.engine.facts import same_ref`); "
+                "`Path(\"app.tar\").write_bytes(b\"\".join(img.save(named=name)))`"))
 def archive(ctx):
     app = ctx.image(scope.name("app") + ":1.0")
     path = Path("app.tar")

@@ -38,6 +38,8 @@ def trust(info: dict, address: str) -> Trust:
     True
     >>> trust({"RegistryConfig": {"InsecureRegistryCIDRs": [], "IndexConfigs": {}}}, "127.0.0.1:5000").accepted
     False
+    >>> trust({"RegistryConfig": {"IndexConfigs": {"127.0.0.1": {"Secure": False}}}}, "127.0.0.1:5000").reason
+    "the engine's registries.conf marks 127.0.0.1 (any port) insecure"
     """
     config = info.get("RegistryConfig") or {}
     host = address.rsplit(":", 1)[0]
@@ -47,9 +49,13 @@ def trust(info: dict, address: str) -> Trust:
                 return Trust(address, True, f"the engine allows plain HTTP to registries in {cidr}")
         except ValueError:
             continue
-    entry = (config.get("IndexConfigs") or {}).get(address)
+    indexes = config.get("IndexConfigs") or {}
+    entry = indexes.get(address)
     if entry is not None and entry.get("Secure") is False:
         return Trust(address, True, f"the engine's configuration marks {address} insecure")
+    entry = indexes.get(host)  # Podman: a registries.conf location without a port matches every port
+    if entry is not None and entry.get("Secure") is False and not config.get("InsecureRegistryCIDRs"):
+        return Trust(address, True, f"the engine's registries.conf marks {host} (any port) insecure")
     return Trust(address, False, (
         f"this engine insists on HTTPS for {address}. Podman does so unless its registries.conf "
         f"has `[[registry]]` with `location = \"{address}\"` and `insecure = true`; Docker unless "

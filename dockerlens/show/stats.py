@@ -160,14 +160,14 @@ def _remove_named(client, names: list[str]) -> list[str]:
     """Remove this learner's containers of these names (a second interrupt is ignored)."""
     import docker.errors
 
-    from ..engine.scope import is_ours
+    from ..engine.scope import is_ours, remove_now
     removed = []
     for wanted in names:
         for _ in range(3):  # an interrupt during the removal must not leave it half done
             try:
                 ctr = client.containers.get(wanted)
                 if is_ours(ctr):
-                    ctr.remove(force=True)
+                    remove_now(ctr)
                     removed.append(wanted)
                 break
             except docker.errors.NotFound:

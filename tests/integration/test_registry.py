@@ -25,7 +25,7 @@ def _push(client, ref: str, **kw) -> list[dict]:
     repository, _, tag = ref.rpartition(":")
     client.images.get(images.tag("base")).tag(repository, tag)
     try:
-        return list(client.images.push(ref, stream=True, decode=True, **kw))
+        return registry.push(client, ref, **kw)  # Podman's refusal is a 500 the SDK cannot read
     finally:
         client.images.remove(ref)
 
@@ -88,7 +88,8 @@ def test_htpasswd_refuses_strangers_and_accepts_the_user(client, cleanup):
         assert secure.get("/v2/", login=False).status == 401
         assert secure.get("/v2/").status == 200
         refused = _push(client, secure.ref("t/base", "1"))
-        assert "basic auth credentials" in refused[-1]["error"]
+        said = "authentication required" if facts(client).family == "podman" else "basic auth credentials"
+        assert said in refused[-1]["error"], refused
         with registry.sent_headers(client) as sent:
             accepted = _push(client, secure.ref("t/base", "1"), auth_config=secure.credentials())
         assert registry.pushed_digest(accepted)

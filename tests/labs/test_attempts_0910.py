@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from dockerlens import registry
 from dockerlens.engine import images, scope
 from dockerlens.engine.connect import find_endpoint
+from dockerlens.engine.facts import facts
 from dockerlens.labs import lab
 from dockerlens.labs import lab09, lab10
 
@@ -41,7 +43,7 @@ def push(client, image: str, ref: str, **kw) -> list[dict]:
     repository, _, tag = ref.rpartition(":")
     client.images.get(image).tag(repository, tag)
     try:
-        return list(client.images.push(ref, stream=True, decode=True, **kw))
+        return registry.push(client, ref, **kw)  # Podman's refusal is a 500 the SDK cannot read
     finally:
         if image == images.tag("base"):  # reset removes only the learner's labelled images
             client.images.remove(ref)
@@ -102,7 +104,8 @@ def test_09_deployed_tag_guesses(client, prepared):
 
 def test_09_secure_push_without_credentials_and_to_the_wrong_registry(client, prepared):
     refused = push(client, APP(), f"{prepared.secure}/course/app:1.0")
-    assert "basic auth credentials" in refused[-1].get("error", "")
+    said = "authentication required" if facts(client).family == "podman" else "basic auth credentials"
+    assert said in refused[-1].get("error", ""), refused
     push(client, APP(), f"{prepared.lab}/course/app:1.0")
     assert "the secure registry at" in reason("09", 4, client)
     passes("09", 1, client)
@@ -127,11 +130,13 @@ def test_09_cli_push_login_and_save(client, prepared):
     passes("09", 1, client)
     digest = out.split("digest: ")[1].split()[0]
     passes("09", 2, client, pinned=f"{prepared.lab}/course/app@{digest}")
+    secure = prepared.secure  # Podman's POST /auth insists on HTTPS but for localhost:PORT
+    secure = secure if facts(client).family == "docker" else secure.replace("127.0.0.1:", "localhost:")
     with tempfile.TemporaryDirectory() as config:
-        docker_cli("login", "-u", lab09.USER, "--password-stdin", prepared.secure, config=config,
+        docker_cli("login", "-u", lab09.USER, "--password-stdin", secure, config=config,
                    stdin=lab09.PASSWORD)
-        docker_cli("tag", APP(), f"{prepared.secure}/course/app:1.0")
-        docker_cli("push", f"{prepared.secure}/course/app:1.0", config=config)
+        docker_cli("tag", APP(), f"{secure}/course/app:1.0")
+        docker_cli("push", f"{secure}/course/app:1.0", config=config)
     passes("09", 4, client)
     docker_cli("save", "-o", str(Path("app.tar").resolve()), APP())
     passes("09", 5, client)
