@@ -98,7 +98,11 @@ def private_daemon():
 def test_follower_reconnects_after_a_daemon_restart(private_daemon):
     seen: list[str] = []
     statuses: list[str] = []
-    follower = EventFollower(lambda e: seen.append(e["Actor"]["ID"]), filters={"type": ["volume"]},
+    def volume_of(event) -> str:  # Docker names the volume in Actor.ID; Podman leaves ID empty
+        actor = event.get("Actor") or {}
+        return actor.get("ID") or (actor.get("Attributes") or {}).get("name", "")
+
+    follower = EventFollower(lambda e: seen.append(volume_of(e)), filters={"type": ["volume"]},
                              base_url=private_daemon.url, on_status=statuses.append,
                              backoff=(0.1, 0.5)).start()
     try:
