@@ -32,17 +32,21 @@ class Attempt:
     expect: str = ""            # a wrong attempt's reason must contain this
     within: float | None = None  # a shorter retry bound for attempts that stay Pending
     prepare: bool = False        # run lab.prepare() first (investigation tasks)
+    families: tuple[str, ...] = ("docker", "podman")  # engines whose check can tell it wrong
 
     @property
     def id(self) -> str:
         return f"{self.lab}.{'+'.join(map(str, self.keys))}-{self.what}"
 
 
-def wrong(key: str, expect: str, *, within: float | None = None, prepare: bool = False):
+def wrong(key: str, expect: str, *, within: float | None = None, prepare: bool = False,
+          families: tuple[str, ...] = ("docker", "podman")):
+    """A wrong attempt; FAMILIES narrows the engines whose check can detect it (the task's goal
+    must then say why the others cannot)."""
     lab, task = key.split(".")
 
     def register(fn):
-        WRONG.append(Attempt(lab, (int(task),), fn.__name__, fn, expect, within, prepare))
+        WRONG.append(Attempt(lab, (int(task),), fn.__name__, fn, expect, within, prepare, families))
         return fn
     return register
 
