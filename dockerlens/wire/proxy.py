@@ -404,17 +404,19 @@ class Connection:
         return answer
 
     def _send(self, sock: socket.socket, data: bytes, direction: str) -> None:
+        # Tapped before it is sent: a client that has its whole answer may stop the proxy and
+        # read the recorder at once (the recorder then lacked the last chunk, under load).
+        if self.tap is not None:
+            try:
+                self.tap(self.id, direction, data, time.monotonic())
+            except Exception:
+                pass
         try:
             sock.sendall(data)
         except OSError as err:
             if sock is not self.upstream:
                 raise
             raise StoppedReading(getattr(err, "strerror", None) or str(err)) from err
-        if self.tap is not None:
-            try:
-                self.tap(self.id, direction, data, time.monotonic())
-            except Exception:
-                pass
 
     def _keep_alive(self, request: Head, answer: Head) -> bool:
         if request.has_token("connection", "close") or answer.has_token("connection", "close"):

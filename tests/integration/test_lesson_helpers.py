@@ -49,7 +49,11 @@ def test_build_steps_show_the_cache_on_a_second_build(cleanup):
     dockerfile.seek(0)
     _, log = cleanup.images.build(fileobj=dockerfile, tag=tag, labels=lens.labels(), rm=True)
     steps = BuildSteps.parse(log)
-    assert not steps.ran and len(steps.cached) == len(steps) - 1
+    ran = steps.ran
+    if facts(cleanup).family == "podman":  # Buildah writes labels= as a LABEL step of its own, its
+        ran = [s for s in ran if not s.instruction.startswith("LABEL ")]  # keys in no fixed order
+    assert not ran, steps
+    assert len(steps.cached) >= len(steps) - 1 - (len(steps.ran) - len(ran)), steps
 
 
 def test_replay_returns_a_containers_life(cleanup):
