@@ -171,7 +171,7 @@ def build_all(client, log=print, force: bool = False) -> list[BuildResult]:
 
 def _build(client, name: str, files: dict[str, bytes], wanted: str, note: str) -> BuildResult:
     started = time.monotonic()
-    labels = {**scope.labels("images"), scope.LEARNER: scope.SHARED, HASH_LABEL: wanted}
+    labels = {**scope.labels(scope.INHERITED_LESSON), scope.LEARNER: scope.SHARED, HASH_LABEL: wanted}
     stream = client.api.build(fileobj=_tar(files), custom_context=True, tag=tag(name),
                               labels=labels, rm=True, forcerm=True, decode=True)
     for chunk in stream:

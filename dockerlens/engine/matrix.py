@@ -65,14 +65,18 @@ def prefix(name: str) -> list[str]:
     return ["nsenter", f"--net=/run/netns/{e.netns}", "--", "env", f"DOCKER_HOST={e.docker_host}"]
 
 
-def learner_for(name: str, base: str | None = None) -> str:
-    """A learner name per engine, so runs on different engines never share objects.
+SHORT = {"host": "host", "docker28": "d28", "docker28-containerd": "ctd", "podman5": "pm5"}
 
-    >>> learner_for("docker28-containerd", base="ci")
-    'ci-docker28-ctd'
+
+def learner_for(name: str, base: str | None = None) -> str:
+    """A learner name per engine, none a prefix of another: engines tested side by side share
+    the host's registry state, and a test session claims every learner its name starts.
+
+    >>> learner_for("docker28-containerd", base="ci"), learner_for("docker28", base="ci")
+    ('ci-ctd', 'ci-d28')
     """
     base = base or os.environ.get("DOCKERLENS_LEARNER", "matrix")
-    return f"{base}-{name.replace('-containerd', '-ctd')}"
+    return f"{base}-{SHORT.get(name, name)}"
 
 
 def prepare(name: str) -> str:

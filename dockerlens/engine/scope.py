@@ -166,8 +166,7 @@ def reset(client, lesson: str | None = None) -> ResetReport:
          remove_now),
         ("network", lambda: client.networks.list(filters=wanted), lambda n: n.remove()),
         ("volume", lambda: client.volumes.list(filters=wanted), lambda v: v.remove()),
-        ("image", lambda: _newest_first(client.images.list(all=True, filters=wanted)),
-         lambda i: _remove_image(client, i)),
+        ("image", lambda: _newest_first(_images_of(client, lesson)), lambda i: _remove_image(client, i)),
     ]
     for kind, listing, remove in steps:
         for obj in listing():
@@ -185,6 +184,23 @@ def reset(client, lesson: str | None = None) -> ResetReport:
     _end_registries(report, lesson)  # and the hooks' things (registries)
     return report
 
+
+def _images_of(client, lesson: str | None) -> list:
+    """This learner's images of LESSON, with the classic builder's intermediates of its builds.
+
+    The classic builder writes `labels=` as one LABEL step per key, in sorted order, so the
+    intermediate after `dockerlens.learner` is this learner's but keeps the course image's
+    lesson "images". The classic store deletes such untagged parents with the image; the
+    containerd store keeps them (they had outlived every lesson there).
+    """
+    found = client.images.list(all=True, filters=filters())
+    def of_lesson(image) -> bool:
+        said = labels_of(image).get(LESSON)
+        return said == lesson or (said == INHERITED_LESSON and not image.tags)
+    return [i for i in found if lesson is None or of_lesson(i)]
+
+
+INHERITED_LESSON = "images"  # the lesson label of the course images every build starts from
 
 _RESET_HOOKS: list = []  # (kind, fn(lesson) -> names) for course things that are not Docker objects
 
