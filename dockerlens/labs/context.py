@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import datetime, timezone
 from urllib.parse import parse_qs
 
 from ..engine import scope
@@ -185,6 +186,13 @@ def _exists(collection, ref: str) -> bool:
         return True
     except docker.errors.NotFound:  # ImageNotFound is a NotFound too
         return False
+
+
+def created_at(obj) -> datetime:
+    """When a container or image was created (its ``Created``: ``2026-11-28T13:35:53.123456789Z``),
+    in UTC to the microsecond; ValueError when the daemon's stamp is not one."""
+    whole, _, frac = obj.attrs["Created"].rstrip("Z").partition(".")
+    return datetime.fromisoformat(f"{whole}.{(frac + '000000')[:6]}").replace(tzinfo=timezone.utc)
 
 
 WINDOW = 1.2  # seconds a container must stay running for a check to call it running

@@ -9,7 +9,7 @@ import tarfile
 from ..engine import images, scope
 from ..engine.facts import normalise_ref, same_ref
 from .case import case_labels, clear
-from .context import describe
+from .context import created_at, describe
 from .outcomes import Fail
 from .framework import Lab
 
@@ -115,8 +115,12 @@ def _nearest_parent(ctx, img, mine: list[str]) -> tuple[str, int, dict]:
     shared = ctx.client.api.images(filters={"label": [f"{scope.LEARNER}={scope.SHARED}"]})
     candidates = ancestors | {i["Id"] for i in shared}
     if ctx.facts.image_store != "classic":  # their histories name no ancestors: the learner's older images
+        try:
+            made = int(created_at(img).timestamp())  # /images/json lists Unix seconds
+        except ValueError:
+            made = 0
         candidates |= {i["Id"] for i in ctx.client.api.images(filters=ctx.filters)
-                       if i.get("RepoTags") and i.get("Created", 0) <= _created(img)} - {img.id}
+                       if i.get("RepoTags") and i.get("Created", 0) <= made} - {img.id}
     best, count, labels = "", 0, {}
     for ident in candidates:
         try:
@@ -127,16 +131,6 @@ def _nearest_parent(ctx, img, mine: list[str]) -> tuple[str, int, dict]:
         if other.tags and count < len(theirs) <= len(mine) and mine[:len(theirs)] == theirs:
             best, count, labels = _familiar_tag(other.tags), len(theirs), other.labels or {}
     return best, count, labels
-
-
-def _created(img) -> int:
-    """IMG's creation time in Unix seconds (``/images/json`` lists them so)."""
-    from datetime import datetime
-    stamp = img.attrs.get("Created", "")[:19]
-    try:
-        return int(datetime.fromisoformat(stamp + "+00:00").timestamp())
-    except ValueError:
-        return 0
 
 
 def _familiar_tag(tags: list[str]) -> str:

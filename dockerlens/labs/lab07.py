@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime
 
 from ..engine import images, scope
 from .case import case_labels, clear
-from .context import describe
+from .context import created_at, describe
 from .outcomes import Fail
 from .framework import Lab
 
@@ -39,12 +39,6 @@ def _parse_stat(stamp: str) -> datetime | None:
         return datetime.fromisoformat(f"{day}T{whole}.{(frac + '000000')[:6]}+00:00")
     except ValueError:
         return None
-
-
-def _created(ctr) -> datetime:
-    raw = ctr.attrs["Created"]  # 2026-11-28T13:35:53.123456789Z
-    whole, _, frac = raw.rstrip("Z").partition(".")
-    return datetime.fromisoformat(f"{whole}.{(frac + '000000')[:6]}").replace(tzinfo=timezone.utc)
 
 
 @LAB.task(1, f"a named volume holding `{FILE}` with `{MESSAGE}`",
@@ -119,7 +113,7 @@ def reader_reads(ctx):
         raise Fail(f"container `{ctr.name}` {what}, not `{MESSAGE}` from `message.txt` in the "
                    f"volume (mounted at `{used[0]['Destination']}`)")
     _, written = read_volume(ctx, vol)
-    if written is not None and written > _created(ctr):
+    if written is not None and written > created_at(ctr):
         raise Fail(f"`message.txt` was written after `{ctr.name}` was created: the reader must "
                    "only read what the removed writer left in the volume")
     try:

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
 
 from ..engine import images, scope
 from .case import case_labels, clear
+from .context import created_at
 from .outcomes import Fail
 from .framework import Lab
 
@@ -139,8 +139,7 @@ def exit_code(ctx):
 
 def _starts(ctx, ctr) -> list[dict]:
     """The daemon's `start` events of CTR since it was created."""
-    created = ctr.attrs["Created"][:19]
-    since = int(datetime.fromisoformat(created + "+00:00").timestamp()) - 1
+    since = int(created_at(ctr).timestamp()) - 1
     return [e for e in _daemon_log(ctx, since, container=[ctr.id]) if e.get("Action") == "start"]
 
 
@@ -188,7 +187,7 @@ def start_count(ctx):
         raise Fail(f"`{ctr.name}` is still {ctr.status}: wait until its policy gives up, then "
                    "count")
     buffer = _daemon_log(ctx, 1) if ctx.facts.family == "docker" else []  # Docker keeps ~256 events
-    created = datetime.fromisoformat(ctr.attrs["Created"][:19] + "+00:00").timestamp()
+    created = int(created_at(ctr).timestamp())
     if ctx.facts.family == "docker" and (not buffer or int(buffer[0]["timeNano"]) / 1e9 > created):
         raise Fail(f"the daemon's event buffer no longer reaches back to the creation of `{ctr.name}` "
                    "(a busy daemon keeps only its latest few hundred events): run `lab.prepare()` "
