@@ -76,7 +76,7 @@ def busybox_binary(client, log=print) -> tuple[bytes, str]:
 
 
 def _copy_from_image(client, image: str) -> bytes:
-    ctr = client.containers.create(image, labels=scope.labels("images"))
+    ctr = client.containers.create(image, labels=scope.labels(scope.INHERITED_LESSON))
     try:
         stream, _ = ctr.get_archive("/bin/busybox")
         with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:

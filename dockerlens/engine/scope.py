@@ -185,6 +185,9 @@ def reset(client, lesson: str | None = None) -> ResetReport:
     return report
 
 
+INHERITED_LESSON = "images"  # the lesson label of the course images every build starts from
+
+
 def _images_of(client, lesson: str | None) -> list:
     """This learner's images of LESSON, with the classic builder's intermediates of its builds.
 
@@ -198,9 +201,6 @@ def _images_of(client, lesson: str | None) -> list:
         said = labels_of(image).get(LESSON)
         return said == lesson or (said == INHERITED_LESSON and not image.tags)
     return [i for i in found if lesson is None or of_lesson(i)]
-
-
-INHERITED_LESSON = "images"  # the lesson label of the course images every build starts from
 
 _RESET_HOOKS: list = []  # (kind, fn(lesson) -> names) for course things that are not Docker objects
 
