@@ -20,13 +20,18 @@ FILE = "/data/message.txt"
 def read_volume(ctx, vol) -> tuple[str, datetime | None]:
     """The message file's text and modification time, read by a short-lived labelled probe."""
     script = f'cat {FILE} && echo && stat -c "%y" {FILE}'
+    # create, wait, read, then remove: ``run(remove=True)`` removes before it reads, and Podman
+    # may then drop what the probe wrote (see wire.proxy.LogFollows)
+    probe = ctx.client.containers.create(
+        images.tag("base"), ["sh", "-c", script], name=scope.name(f"probe-{secrets.token_hex(3)}"),
+        labels=scope.labels("07"), volumes={vol.name: {"bind": "/data", "mode": "ro"}})
     try:
-        out = ctx.client.containers.run(
-            images.tag("base"), ["sh", "-c", script], remove=True,
-            name=scope.name(f"probe-{secrets.token_hex(3)}"), labels=scope.labels("07"),
-            volumes={vol.name: {"bind": "/data", "mode": "ro"}}).decode()
-    except Exception:  # ContainerError: the file is not there
-        return "", None
+        probe.start()
+        if probe.wait()["StatusCode"] != 0:  # the file is not there
+            return "", None
+        out = probe.logs(stdout=True, stderr=False).decode()
+    finally:
+        probe.remove(force=True)
     text, _, stamp = out.rstrip("\n").rpartition("\n")
     return text.strip(), _parse_stat(stamp)
 

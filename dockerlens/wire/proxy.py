@@ -18,6 +18,7 @@ daemon being gone gets ``502``, both with a JSON ``message`` as the daemon itsel
 send, so the SDK raises an ordinary ``APIError``; the proxy keeps serving. "Gone" means
 gone without a word: an answer the daemon wrote before closing on a body it refused (an
 upload into a missing path, an import with a bad tag) is relayed as the daemon wrote it.
+One order is kept where an engine would lose bytes: see ``LogFollows``.
 
 Hooks: ``on_exchange(exchange, event)`` with event ``"request"`` (head read), ``"response"``
 (response head arrived, before it is forwarded) and ``"done"``; ``on_bytes(conn_id,
@@ -36,7 +37,7 @@ import threading
 import time
 from typing import Callable
 
-from .operations import STREAMING, operation
+from .operations import STREAMING, operation, strip_version
 from .exchange import Exchange, classify
 from .http import Head, Malformed, body_pieces, read_head
 
@@ -82,6 +83,42 @@ class _Preview:
         return self.data.decode("utf-8", "replace")
 
 
+def container_ref(path: str) -> str | None:
+    """The container a ``/containers/{ref}/...`` path names (its API version prefix dropped)."""
+    parts = strip_version(path)[0].strip("/").split("/")
+    return parts[1] if len(parts) >= 2 and parts[0] == "containers" else None
+
+
+class LogFollows:
+    """Followed log streams being relayed, by container; removing that container waits for them.
+
+    Why: Podman ends a followed log stream when its container is removed, even before it has sent
+    what the container wrote, and docker-py's ``containers.run(remove=True)`` removes the
+    container before it reads the stream it opened. On Podman 5 a learner's output came back
+    empty in about one run in seventy. Docker has ended the stream by then, so nothing waits.
+    """
+    WAIT = 2.0  # seconds at most: a stream still open then is one that follows a live container
+
+    def __init__(self):
+        self._open: dict[str, int] = {}
+        self._changed = threading.Condition()
+
+    def opened(self, ref: str) -> None:
+        with self._changed:
+            self._open[ref] = self._open.get(ref, 0) + 1
+
+    def closed(self, ref: str) -> None:
+        with self._changed:
+            left = self._open.pop(ref, 1) - 1
+            if left:
+                self._open[ref] = left
+            self._changed.notify_all()
+
+    def wait_for(self, ref: str) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: ref not in self._open, timeout=self.WAIT)
+
+
 class Proxy:
     """Listen on ``listen_path``, relay every connection to the daemon at ``upstream_path``."""
     connection_thread = "dockerlens-proxy-conn"
@@ -97,6 +134,7 @@ class Proxy:
         self._conns: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._server: socket.socket | None = None
+        self.log_follows = LogFollows()
 
     @property
     def url(self) -> str:
@@ -170,6 +208,7 @@ class Connection:
         self.uin = None
         self.tap = proxy.on_bytes
         self.client_gone = False
+        self.following: str | None = None  # the container whose logs this connection follows
 
     def serve(self) -> None:
         self.proxy._track(self.client, True)
@@ -229,6 +268,8 @@ class Connection:
 
     def _relay(self, head: Head, ex: Exchange) -> bool:
         self._ensure_upstream()
+        if ex.operation == "ContainerDelete":
+            self.proxy.log_follows.wait_for(container_ref(ex.path))
         try:
             early = self._forward_request(head, ex)
         except StoppedReading:
@@ -285,6 +326,8 @@ class Connection:
                                         and request.has_token("connection", "upgrade"))
         ex.streaming = ex.upgraded or (not no_body and (answer.chunked or not framed)
                                        and streams(ex.operation, ex.query))
+        if ex.operation == "ContainerLogs" and ex.streaming:
+            self._follow(container_ref(ex.path))
         self.proxy.emit(ex, "response")
         self._send(self.client, answer.raw, "response")
         ex.response_bytes += len(answer.raw)
@@ -452,7 +495,16 @@ class Connection:
         else:
             self._finish(ex, error=message)
 
+    def _follow(self, ref: str | None) -> None:
+        """Mark this connection as relaying REF's followed logs (``None``: no longer)."""
+        if self.following is not None:
+            self.proxy.log_follows.closed(self.following)
+        self.following = ref
+        if ref is not None:
+            self.proxy.log_follows.opened(ref)
+
     def _finish(self, ex: Exchange, error: str | None = None) -> None:
+        self._follow(None)
         if error and not ex.error:
             ex.error = error
         ex.duration_total = time.monotonic() - ex._started
@@ -467,6 +519,7 @@ class Connection:
             self.upstream = self.uin = None
 
     def _close(self) -> None:
+        self._follow(None)
         self._close_upstream()
         self.proxy._track(self.client, False)
         _shutdown(self.client, socket.SHUT_RDWR)

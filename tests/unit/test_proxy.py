@@ -246,3 +246,24 @@ def test_transcript_keeps_recent_history_in_order():
     assert [e.seq for e in t.since(0)] == [4, 5, 6, 7, 8] and t.latest().path == "/7"
     t.observe(Exchange("internal", "GET", "/x", "", "unknown"), "request")
     assert t.latest().path == "/7"  # the course's own traffic is left out
+
+
+def test_container_ref_names_the_container_of_a_path():
+    from dockerlens.wire.proxy import container_ref
+    assert container_ref("/v1.44/containers/abc123/logs") == "abc123"
+    assert container_ref("/containers/web") == "web"
+    assert container_ref("/v1.51/images/json") is None
+
+
+def test_a_removal_waits_for_that_containers_followed_logs_only():
+    import threading
+    import time
+    from dockerlens.wire.proxy import LogFollows
+    follows = LogFollows()
+    follows.opened("a")
+    t0 = time.monotonic()
+    follows.wait_for("b")  # another container: no wait
+    assert time.monotonic() - t0 < 0.5
+    threading.Timer(0.3, follows.closed, args=("a",)).start()
+    follows.wait_for("a")  # returns when the stream ends, not at the 2 s limit
+    assert 0.25 <= time.monotonic() - t0 < LogFollows.WAIT
