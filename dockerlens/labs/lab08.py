@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 from ..engine import images, scope
+from ..engine.history import past_events
 from .case import case_labels, clear
 from .context import created_at
 from .outcomes import Fail
@@ -36,13 +37,8 @@ def _in_order(actions: list[str], life: tuple[str, ...]) -> bool:
 
 
 def _daemon_log(ctx, since: int, **filters) -> list[dict]:
-    """The daemon's buffered events from SINCE (seconds) until now: a finite, closed stream."""
-    stream = ctx.client.events(since=since, until=round(time.time() + 0.05, 3), decode=True,
-                               filters=filters or None)
-    try:
-        return list(stream)
-    finally:
-        stream.close()
+    """The daemon's buffered events from SINCE (seconds) until now."""
+    return past_events(ctx.client, since, filters=filters or None)
 
 
 def _daemon_has(ctx, event: dict) -> bool | None:

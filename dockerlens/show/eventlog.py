@@ -1,15 +1,15 @@
 """Daemon events as a table: lesson 08 replays a window of the daemon's diary and reads it.
 
-``replay()`` is ``client.events(since=..., until=..., decode=True)`` collected into an
+``replay()`` is the daemon's past events of a window (``engine.history``) collected into an
 :class:`EventLog`, which renders one row per event and answers the questions the lesson's
 self-checks ask (which actions, in what order, for which object).
 """
 from __future__ import annotations
 
 import html
-import time
 from datetime import datetime
 
+from ..engine.history import past_events
 from ..render import left_aligned
 
 SHOWN_ATTRIBUTES = ("exitCode", "signal", "container", "driver", "destination")
@@ -58,5 +58,4 @@ class EventLog(list):
 def replay(client, since: float, until: float | None = None,
            filters: dict | None = None) -> EventLog:
     """The events the daemon still remembers between SINCE and UNTIL (default: now)."""
-    until = time.time() + 0.5 if until is None else until
-    return EventLog(client.events(since=since, until=until, decode=True, filters=filters))
+    return EventLog(past_events(client, since, until, filters))

@@ -66,3 +66,23 @@ def test_replay_returns_a_containers_life(cleanup):
     life = [a for a in facts(cleanup).lifecycle_actions if a != "cleanup"]  # Podman's cleanup is optional
     assert [a for a in log.actions("container") if a != "cleanup"] == life
     assert "exitCode=2" in repr(log)
+
+
+def test_replay_ends_at_until_and_reaches_back_under_load(cleanup):
+    """A window that ended before the second container's life holds only the first's; and every
+    event is there though the window is over (Podman, asked with ``until``, answered such a
+    window with nothing, and a window ending 50 ms ahead with nothing under load)."""
+    t0 = time.time()
+    first = cleanup.containers.run(lens.image("base"), ["true"], name=lens.name("first"),
+                                   labels=lens.labels(), detach=True)
+    first.wait(timeout=30)
+    first.remove()
+    t1 = time.time()
+    time.sleep(1.1)  # event times are compared in nanoseconds, but leave the clocks room
+    second = cleanup.containers.run(lens.image("base"), ["true"], name=lens.name("second"),
+                                    labels=lens.labels(), detach=True)
+    second.wait(timeout=30)
+    second.remove()
+    log = replay(cleanup, since=t0 - 1, until=t1, filters={"container": [first.id, second.id]})
+    assert {e["id"] for e in log} == {first.id}, log
+    assert {"create", "start", "die", facts(cleanup).removed_action} <= set(log.actions("container"))

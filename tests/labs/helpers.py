@@ -6,6 +6,7 @@ import time
 
 from dockerlens.engine import images, scope
 from dockerlens.engine.facts import facts
+from dockerlens.engine.history import past_events
 from dockerlens.labs import lab
 
 
@@ -51,8 +52,7 @@ def solve(number: str, client) -> dict:
         watcher_client.close()
         lab("08").prepare(client)
         flaky = client.containers.get(scope.name("case-flaky"))
-        now = int(time.time())
-        starts = sum(e["Action"] == "start" for e in client.events(
-            since=now - 600, until=now + 1, decode=True, filters={"container": flaky.id}))
+        starts = sum(e["Action"] == "start" for e in past_events(
+            client, int(time.time()) - 600, filters={"container": flaky.id}))
         return {"seen": seen, "exit_code": 7, "starts": starts}
     raise KeyError(number)

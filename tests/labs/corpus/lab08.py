@@ -7,6 +7,7 @@ import threading
 import time
 
 from dockerlens.engine.facts import facts
+from dockerlens.engine.history import past_events
 
 from .kit import right, wrong
 
@@ -17,12 +18,7 @@ def _life(env, command=("sh", "-c", "exit 7"), remove=True, labels=None, suffix=
     ctr = env.run(suffix, list(command), labels=env.labels() if labels is None else labels)
     if remove:
         ctr.remove()
-    stream = env.client.events(since=since, until=time.time() + 0.05, decode=True,
-                               filters={"container": ctr.id})
-    try:
-        return list(stream)
-    finally:
-        stream.close()
+    return past_events(env.client, since, filters={"container": ctr.id})
 
 
 def _removed(env) -> str:
@@ -30,9 +26,9 @@ def _removed(env) -> str:
 
 
 def _starts(env) -> int:
-    now, ident = int(time.time()), env.client.api.inspect_container(env.name("case-flaky"))["Id"]
-    return sum(e["Action"] == "start" for e in env.client.events(
-        since=now - 600, until=now + 1, decode=True, filters={"container": ident}))
+    ident = env.client.api.inspect_container(env.name("case-flaky"))["Id"]
+    return sum(e["Action"] == "start" for e in past_events(env.client, int(time.time()) - 600,
+                                                          filters={"container": ident}))
 
 
 # --- wrong -------------------------------------------------------------------------------
@@ -106,9 +102,8 @@ def starts_counted_by_name(env):
     env.case = None
     from dockerlens.labs import lab
     lab("08").prepare(env.client)  # a second case: a new container of the same name
-    now = int(time.time())
-    return {"starts": sum(e["Action"] == "start" for e in env.client.events(
-        since=now - 600, until=now + 1, decode=True, filters={"container": env.name("case-flaky")}))}
+    return {"starts": sum(e["Action"] == "start" for e in past_events(
+        env.client, int(time.time()) - 600, filters={"container": env.name("case-flaky")}))}
 
 
 # --- right -------------------------------------------------------------------------------
