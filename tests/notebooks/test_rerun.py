@@ -1,5 +1,5 @@
 """Lessons survive a re-run and a restart: Run All twice in one kernel, and a fresh kernel
-that runs the Setup cell, then a middle section from its resume cell to the end.
+before each section that runs the Setup cell, then the section from its resume cell.
 
 Cells run one by one in a real kernel (as JupyterLab runs them) against the real daemon;
 a cell that fails stops the test with its error, as Run All stops at it.
@@ -56,14 +56,19 @@ def test_run_all_twice_in_one_kernel(lesson):
         run_all(k, cells, f"{lesson} second Run All")
 
 
-@pytest.mark.parametrize("lesson,point", [(l, p) for l in LESSONS
-                                          for p in resume_points(NOTEBOOKS / f"{l}.ipynb")])
-def test_restart_in_the_middle_then_setup_and_the_resume_cell(lesson, point):
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_a_restart_before_each_section_then_setup_and_its_resume_cell(lesson):
+    """The lesson runs to its first resume cell; then, before each section, the kernel restarts
+    (nothing in memory, the daemon's objects still there) and runs Setup, the section's resume
+    cell and the section. One chain per lesson: each section is resumed once, the lesson run once."""
     cells = code_cells(NOTEBOOKS / f"{lesson}.ipynb")
+    points = resume_points(NOTEBOOKS / f"{lesson}.ipynb")
     with Kernel(cwd=str(NOTEBOOKS)) as before:
-        run_all(before, cells[:point], f"{lesson} up to cell {cells[point]['id']}")
-    with Kernel(cwd=str(NOTEBOOKS)) as after:  # the kernel restarted: nothing in memory
-        run_all(after, cells[:1] + cells[point:], f"{lesson} Setup, then from {cells[point]['id']}")
+        run_all(before, cells[:points[0]], f"{lesson} up to cell {cells[points[0]]['id']}")
+    for start, end in zip(points, [*points[1:], len(cells)]):
+        with Kernel(cwd=str(NOTEBOOKS)) as after:  # the kernel restarted: nothing in memory
+            run_all(after, cells[:1] + cells[start:end],
+                    f"{lesson} after a restart: Setup, then {cells[start]['id']} to its section's end")
 
 
 def test_every_listed_lesson_has_resume_cells():
