@@ -24,11 +24,8 @@ DAEMON = "/var/run/docker.sock"
 
 
 def _daemon_socket() -> str:
-    host = os.environ.get("DOCKER_HOST", "")
     from dockerlens.wire import wiretap
-    found = wiretap.running()
-    if found:
-        host = found[1]
+    host = wiretap.daemon_endpoint()  # behind a routed wiretap, its daemon; a stale one is passed by
     return host[len("unix://"):] if host.startswith("unix://") else DAEMON
 
 
