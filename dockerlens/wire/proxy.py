@@ -95,7 +95,7 @@ class LogFollows:
     Why: Podman ends a followed log stream when its container is removed, even before it has sent
     what the container wrote, and docker-py's ``containers.run(remove=True)`` removes the
     container before it reads the stream it opened. On Podman 5 a learner's output came back
-    empty in about one run in seventy. Docker has ended the stream by then, so nothing waits.
+    empty in about one run in forty. Docker has ended the stream by then, so nothing waits.
     """
     WAIT = 2.0  # seconds at most: a stream still open then is one that follows a live container
 
