@@ -6,7 +6,7 @@ private engines of `dockerlens.engine.private`), the course images are built int
 tier of TIERS runs with DOCKER_HOST at that engine, inside its network namespace, as a learner
 of its own. The summary starts with the engine versions tested and each tier's time.
 
-    python -m dockerlens.engine.matrix [--engines "host podman5"] [--tiers labs] [--host-tiers all] [-- PYTEST ARGS]
+    python -m dockerlens.engine.matrix [--engines "host podman5"] [--tiers labs] [-- PYTEST ARGS]
     python -m dockerlens.engine.matrix --record docker28 [-- LESSONS]   (make record)
     ENGINES=... TIERS=... make test-engines
 """
@@ -27,7 +27,7 @@ from . import private, sidroot, socketping
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_ENGINES = ("host", *private.ENGINES)
 TIERS = {"integration": "tests/integration", "notebooks": "tests/notebooks", "labs": "tests/labs",
-         "unit": "tests/unit", "replay": "tests/replay", "all": None}  # all: pytest's testpaths
+         "unit": "tests/unit", "replay": "tests/replay"}
 DEFAULT_TIERS = ("integration", "notebooks", "labs")
 HOST_SOCKET = "/var/run/docker.sock"
 LOGS = Path(os.environ.get("DOCKERLENS_MATRIX_LOGS", "/tmp/dockerlens-matrix"))
@@ -99,8 +99,7 @@ def run_tier(name: str, tier: str, extra: list[str], stream: bool = True) -> Tie
     log = LOGS / f"{name}-{tier}.log"
     env = {**os.environ, "DOCKERLENS_LEARNER": learner_for(name), "DOCKERLENS_ENGINE": name,
            "PYTHONUNBUFFERED": "1"}  # progress streams as it happens, not at the end
-    cmd = [*prefix(name), sys.executable, "-m", "pytest", *filter(None, [TIERS[tier]]), "-p", "no:cacheprovider",
-           *extra]
+    cmd = [*prefix(name), sys.executable, "-m", "pytest", TIERS[tier], "-p", "no:cacheprovider", *extra]
     _say(f"{name} / {tier}: {' '.join(cmd[-4 - len(extra):])} (log {log})")
     started, counts, failures = time.monotonic(), "no closing line", []
     with log.open("w") as out, subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -180,8 +179,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dockerlens.engine.matrix", description=__doc__.splitlines()[0])
     parser.add_argument("--engines", default=os.environ.get("ENGINES") or " ".join(DEFAULT_ENGINES))
     parser.add_argument("--tiers", default=os.environ.get("TIERS") or " ".join(DEFAULT_TIERS))
-    parser.add_argument("--host-tiers", default=os.environ.get("HOST_TIERS"),
-                        help="the host's own tiers, if not --tiers (make test: all, beside the others)")
     parser.add_argument("--keep", action="store_true", help="leave the private engines running")
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("MATRIX_JOBS") or 1),
                         help="engines tested side by side (each in its own namespace; default 1)")
@@ -190,10 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pytest_args", nargs="*", help="after --: passed to every pytest run")
     args = parser.parse_args(argv)
     engines, tiers = args.engines.split(), args.tiers.split()
-    host_tiers = (args.host_tiers or args.tiers).split()
-    tiers_of = {e: host_tiers if e == "host" else tiers for e in engines}
-    unknown = [e for e in engines if e != "host" and e not in private.ENGINES] + [
-        t for t in {*tiers, *host_tiers} if t not in TIERS]
+    unknown = [e for e in engines if e != "host" and e not in private.ENGINES] + [t for t in tiers if t not in TIERS]
     if unknown:
         raise SystemExit(f"unknown engine or tier: {' '.join(unknown)} "
                          f"(engines: {' '.join(DEFAULT_ENGINES)}; tiers: {' '.join(TIERS)})")
@@ -212,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         sidroot.provision()  # once, before engines start side by side
     try:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            results = pool.map(lambda n: run_engine(n, tiers_of[n], args.pytest_args, stream=jobs == 1), engines)
+            results = pool.map(lambda n: run_engine(n, tiers, args.pytest_args, stream=jobs == 1), engines)
             for name, (version, engine_runs) in zip(engines, results):
                 versions[name] = version
                 runs += engine_runs
@@ -222,8 +216,7 @@ def main(argv: list[str] | None = None) -> int:
                 private.down(private.engine(name))
     print(summary(versions, runs), flush=True)
     tested = all(re.search(r"\d+ passed", r.counts) for r in runs)  # a tier that ran nothing fails
-    expected = sum(len(t) for t in tiers_of.values())
-    return 1 if any(r.code for r in runs) or len(runs) < expected or not tested else 0
+    return 1 if any(r.code for r in runs) or len(runs) < len(engines) * len(tiers) or not tested else 0
 
 
 if __name__ == "__main__":
