@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import BROWSER_LEARNER
+
 pytestmark = pytest.mark.browser
 
 
@@ -19,7 +21,7 @@ def test_preflight_renders_live_setup_line_and_doctor_table(lab, jupyter):
 
     setup = nb.outputs('lens.setup("00")')
     setup.get_by_text("LIVE", exact=True).wait_for(state="visible")
-    assert "learner pytest" in setup.inner_text()
+    assert f"learner {BROWSER_LEARNER} " in setup.inner_text()
 
     table = nb.outputs("report = lens.doctor()").locator("table.dockerlens-doctor")
     table.wait_for(state="visible")
