@@ -10,6 +10,7 @@ import time
 import docker
 import pytest
 
+from dockerlens.live import wait_until
 from dockerlens.wire.remote import TLSForwarder
 
 pytestmark = pytest.mark.docker
@@ -35,7 +36,8 @@ def test_sdk_with_the_course_certificates_reaches_the_daemon(forwarder, client):
 def test_a_client_without_a_certificate_is_refused(forwarder):
     with pytest.raises(docker.errors.DockerException, match="SSL"):
         forwarder.client(client_cert=False)
-    assert forwarder.refused, "the server should have recorded the refused handshake"
+    # the client may see its SSL error before the server's thread has recorded the refusal
+    assert wait_until(lambda: forwarder.refused, 10), "the server should have recorded the refused handshake"
 
 
 def test_plain_http_gets_no_answer(forwarder):
