@@ -197,10 +197,12 @@ def _images_of(client, lesson: str | None) -> list:
     containerd store keeps them (they had outlived every lesson there).
     """
     found = client.images.list(all=True, filters=filters())
+
     def of_lesson(image) -> bool:
         said = labels_of(image).get(LESSON)
         return said == lesson or (said == INHERITED_LESSON and not image.tags)
     return [i for i in found if lesson is None or of_lesson(i)]
+
 
 _RESET_HOOKS: list = []  # (kind, fn(lesson) -> names) for course things that are not Docker objects
 
