@@ -164,19 +164,22 @@ class JupyterServer:
 
 @dataclass
 class RunResult:
-    """What Run All Cells did: code cells, how many got an execution count, the tracebacks."""
+    """What Run All Cells did: code cells, how many got an execution count, and the errors
+    shown: IPython's tracebacks and the course's explanation boxes (each with its error line)."""
     code_cells: int
     executed: int
-    tracebacks: list[str]
+    errors: list[str]
     seconds: float
 
     def __repr__(self) -> str:
         head = (f"{self.executed}/{self.code_cells} code cells executed in {self.seconds:.1f} s, "
-                f"{len(self.tracebacks)} traceback(s)")
-        return "\n\n".join([head, *self.tracebacks])
+                f"{len(self.errors)} error(s) shown")
+        return "\n\n".join([head, *self.errors])
 
 
 TRACEBACK = "Traceback (most recent call last)"
+# the one-line error the course's handler publishes under its explanation box (show/failures.py)
+EXPLAINED = "(explained above; the full traceback is under"
 PROMPT_DONE = re.compile(r"^\[\d+\]:$")
 
 
@@ -250,8 +253,9 @@ class NotebookPage:
     def result(self, seconds: float = 0.0) -> RunResult:
         prompts = self._prompts()
         texts = self.notebook.locator(".jp-OutputArea-output").all_inner_texts()
-        return RunResult(len(prompts), sum(1 for p in prompts if PROMPT_DONE.match(p)),
-                         [t for t in texts if TRACEBACK in t], seconds)
+        errors = [f"{texts[i - 1]}\n{t}" if EXPLAINED in t and i else t
+                  for i, t in enumerate(texts) if TRACEBACK in t or EXPLAINED in t]
+        return RunResult(len(prompts), sum(1 for p in prompts if PROMPT_DONE.match(p)), errors, seconds)
 
     def cell(self, contains: str, nth: int | None = None):
         """The code cell whose source contains CONTAINS (exactly one, or the NTH of several)."""

@@ -41,7 +41,7 @@ def test_docker_engine_wiretap_table_names_create_and_start(lab):
     nb = lab("notebooks/02-docker-engine.ipynb")
     result = nb.run_all()
     assert result.executed == result.code_cells >= 20, repr(result)
-    assert not result.tracebacks, repr(result)
+    assert not result.errors, repr(result)
 
     live = nb.outputs("lens.wiretap(live=True) as sdk_tap")
     table = live.locator("table").first
@@ -86,4 +86,4 @@ def test_architecture_svg_names_dockerd_and_lights_the_container_path(lab):
 
     result = nb.run_from("ctr.stop(timeout=1)")
     assert result.executed == result.code_cells >= 20, repr(result)
-    assert not result.tracebacks, repr(result)
+    assert not result.errors, repr(result)

@@ -17,7 +17,7 @@ def test_preflight_renders_live_setup_line_and_doctor_table(lab, jupyter):
     assert bins == [str(Path(sys.executable).parent)], f"the kernel is not this .venv's: {bins}"
     result = nb.run_all()
     assert result.executed == result.code_cells >= 10, repr(result)
-    assert not result.tracebacks, repr(result)
+    assert not result.errors, repr(result)
 
     setup = nb.outputs('lens.setup("00")')
     setup.get_by_text("LIVE", exact=True).wait_for(state="visible")
