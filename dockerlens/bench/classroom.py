@@ -10,6 +10,11 @@ not the harness that stands in for the browser), each learner's run time over th
 learner's, and the objects any learner's daemon holds that carry another learner's labels
 (must be 0). ``classroom down`` at the end.
 
+Beside the ratio, where its floor is: the CPU one lone run adds to the machine (its busy time
+above the idle class's), times the learners, over the cores the idle class leaves. A class run
+cannot end sooner than that on this machine, so the ratio cannot be lower than its floor; and
+each learner's CPU during the class run, by part (kernels, JupyterLab, daemon, containers).
+
 Inside each learner's clock: both notebooks' kernel starts and every cell, as a learner runs
 them (the lessons' own waits included). Outside it, as in a class where learners log in before
 the lesson: the servers, their rootless daemons and the course images loaded into them (at
@@ -23,11 +28,11 @@ import concurrent.futures
 import os
 import statistics
 import subprocess
-import threading
 import time
 from pathlib import Path
 
 from . import Figure
+from ._processes import ClassSampler, busy_cores
 
 LEARNERS = int(os.environ.get("DOCKERLENS_BENCH_LEARNERS", "20"))
 PORT = int(os.environ.get("DOCKERLENS_BENCH_CLASSROOM_PORT", "18500"))
@@ -49,7 +54,7 @@ for path in sys.argv[1:]:
             if out.get("output_type") == "error":
                 why = re.sub(r"\\x1b\\[[0-9;]*m", "", out["evalue"]).split('("', 1)[-1]
                 why = re.sub(r"[0-9a-f]{64}", "<id>", why)[:110]
-                failed.append(f"{path.rsplit('/', 1)[-1]}: {out['ename']}: {why}")
+                failed.append(f"{path.rsplit('/', 1)[-1]} cell {cell.get('id')}: {out['ename']}: {why}")
 print(f"SECONDS {time.monotonic() - started:.2f}")
 print("FAILED " + " | ".join(failed) if failed else "OK")
 """
@@ -76,16 +81,26 @@ def _measure(cfg, say) -> list[Figure]:
         list(pool.map(lambda n: hubapi.start_server(cfg, n, seconds=900), names))
     spawn = time.monotonic() - started
     say(f"{len(names)} servers ready in {spawn:.0f} s; one learner alone runs lesson 05 + lab 05 ...")
-    (alone, alone_failed), = _run_together(cfg, names[:1]).values()
+    idle = busy_cores(10.0)  # the class doing nothing: servers, daemons, hub, and the machine's others
+    lone = ClassSampler({names[0]: _owners(cfg)[names[0]]})
+    (alone, alone_failed), = _run_together(cfg, names[:1], lone).values()
+    lone_cpu = sum(v for k, v in lone.cpu()[names[0]].items() if k != "harness")
+    lone_demand = lone.machine_busy() - idle * alone  # core-seconds one learner's run adds
+    floor = len(names) * lone_demand / ((os.cpu_count() - idle) * alone)
     _reset(cfg, names[0])
     say(f"alone: {alone:.1f} s; now all {len(names)} at once ...")
-    sampler = PeakMemory(cfg)
+    sampler = ClassSampler(_owners(cfg))
     results = _run_together(cfg, names, sampler)
     crossed = sum(_foreign_objects(cfg, n) for n in names)
-    times = [seconds for seconds, _ in results.values()]
+    times = [seconds for seconds, _ in results.values() if seconds == seconds]  # NaN: did not finish
+    unfinished = len(results) - len(times)
     failed = collections.Counter(why for _, whys in [*results.values(), (alone, alone_failed)]
                                  for why in whys.split(" | ") if why)
-    per_learner = sampler.per_learner()
+    per_learner = sampler.peak
+    cpu = sampler.cpu()
+    parts = {part: statistics.median(used.get(part, 0.0) for used in cpu.values())
+             for part in ("kernels", "JupyterLab", "daemon", "containers", "harness")}
+    learners_cpu = statistics.median(sum(v for k, v in used.items() if k != "harness") for used in cpu.values())
     note_failed = ("; cells that raised (every cell still ran), over all runs: "
                    + " / ".join(f"{n}× {why}" for why, n in failed.most_common(4))) if failed else ""
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -98,14 +113,25 @@ def _measure(cfg, say) -> list[Figure]:
         Figure("classroom: lesson 05 + lab 05, one learner alone", alone, "s", "",
                "clock: both kernels' starts and every cell; servers, daemons and images are ready before"),
         Figure("classroom: run time ratio, all at once vs alone", statistics.median(times) / alone, "×",
-               "< 4", f"median; max {max(times) / alone:.1f}× on {os.cpu_count()} cores; load average "
+               "< 4", f"median; max {max(times) / alone:.1f}× on {os.cpu_count()} cores; "
+               f"{unfinished} runner(s) did not finish; load average "
                f"after the run {load} (the machine is shared){note_failed}"),
+        Figure("classroom: the ratio's floor, set by CPU demand", floor, "×", "",
+               f"{len(names)} learners × {lone_demand:.1f} core-s (what one lone run added to the machine's "
+               f"busy time) over the {os.cpu_count() - idle:.2f} of {os.cpu_count()} cores the idle class "
+               f"leaves, against {alone:.1f} s alone: no scheduling does better on this machine"),
+        Figure("classroom: CPU per learner during the class run", learners_cpu, "s", "",
+               "median; by part " + ", ".join(f"{part} {sec:.1f} s" for part, sec in parts.items())
+               + f" (harness: the browser's stand-in, not the learner's); alone {lone_cpu:.1f} s; "
+               f"the machine was busy "
+               f"{sampler.machine_busy():.0f} s of {os.cpu_count() * max(times):.0f} "
+               "core-seconds (processes shorter than a 1 s sample are only in that total)"),
         Figure("classroom: cross-learner objects seen", crossed, "", "0",
                "objects in any learner's daemon labelled with another learner"),
     ]
 
 
-def _run_together(cfg, names: list[str], sampler: "PeakMemory | None" = None) -> dict[str, tuple[float, str]]:
+def _run_together(cfg, names: list[str], sampler: ClassSampler | None = None) -> dict[str, tuple[float, str]]:
     """Each of NAMES runs lesson 05 and lab 05 top to bottom, all released at the same moment
     once every runner has started: {name: (seconds, what failed or '')}."""
     runners = {name: _runner(cfg, name) for name in names}
@@ -167,6 +193,16 @@ def _reset(cfg, name: str) -> None:
     client.close()
 
 
+def _owners(cfg) -> dict[str, tuple[int, int, int]]:
+    """Each learner's uid and subordinate ID range (their daemon and containers run as both)."""
+    owners = {}
+    for name in cfg.learner_names:
+        facts = cfg.accounts[name]
+        low, high = (int(x) for x in facts["subids"].split("-"))
+        owners[name] = (facts["uid"], low, high)
+    return owners
+
+
 def _foreign_objects(cfg, name: str) -> int:
     """Objects in LEARNER's daemon that carry another learner's labels."""
     client = _client(name)
@@ -177,57 +213,3 @@ def _foreign_objects(cfg, name: str) -> int:
     client.close()
     # the course images say learner "shared": one copy in every daemon, by design
     return sum(1 for labels in labelled if labels.get("dockerlens.learner") not in (None, name, "shared"))
-
-
-class PeakMemory:
-    """Samples, once a second, the PSS of every process of each learner (their uid or subordinate IDs)."""
-
-    def __init__(self, cfg):
-        self.ranges = {}
-        for name in cfg.learner_names:
-            facts = cfg.accounts[name]
-            low, high = (int(x) for x in facts["subids"].split("-"))
-            self.ranges[name] = (facts["uid"], low, high)
-        self.peak = {name: 0 for name in self.ranges}
-        self.excluded: set[int] = set()  # the harness's runners (they stand in for the browser)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="bench-memory")
-
-    def exclude(self, pids) -> None:
-        self.excluded.update(pids)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _loop(self) -> None:
-        while not self._stop.wait(1.0):
-            totals = dict.fromkeys(self.ranges, 0)
-            for pid, uid, pss in _processes():
-                if pid in self.excluded:
-                    continue
-                for name, (own, low, high) in self.ranges.items():
-                    if uid == own or low <= uid <= high:
-                        totals[name] += pss
-            for name, total in totals.items():
-                self.peak[name] = max(self.peak[name], total)
-
-    def per_learner(self) -> dict[str, int]:
-        return self.peak
-
-
-def _processes():
-    """(pid, uid, PSS in bytes) of every process we may read."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            uid = entry.stat().st_uid
-            rollup = (entry / "smaps_rollup").read_text()
-        except OSError:
-            continue
-        pss = next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
-        yield int(entry.name), uid, pss * 1024
