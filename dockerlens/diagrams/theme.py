@@ -1,6 +1,8 @@
 """The one theme every course diagram uses: fonts, colours, rank direction, highlight."""
 from __future__ import annotations
 
+import functools
+
 import graphviz
 from .. import replay
 
@@ -55,4 +57,11 @@ def lit(on: bool) -> dict[str, str]:
 
 def svg(dot: graphviz.Digraph) -> str:
     """Render to SVG text with `dot` (no files written)."""
-    return dot.pipe(format="svg", encoding="utf-8")
+    return _rendered(dot.source, dot.engine)
+
+
+@functools.lru_cache(maxsize=64)
+def _rendered(source: str, engine: str) -> str:
+    # A kernel draws the same picture again and again (a live panel's frame after a request that
+    # changed nothing, a lifecycle step shown twice): one `dot` process per distinct source.
+    return graphviz.pipe(engine, "svg", source.encode("utf-8")).decode("utf-8")
