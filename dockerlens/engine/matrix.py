@@ -94,7 +94,8 @@ def prepare(name: str) -> str:
 
 def run_tier(name: str, tier: str, extra: list[str], stream: bool = True) -> TierRun:
     """Run pytest on TIER against engine NAME, keeping a log; its output streams when STREAM
-    (engines run side by side print only each tier's closing line, their logs keep the rest)."""
+    (engines run side by side print only each tier's closing line, their logs keep the rest, line by
+    line, so a watcher can follow one)."""
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"{name}-{tier}.log"
     env = {**os.environ, "DOCKERLENS_LEARNER": learner_for(name), "DOCKERLENS_ENGINE": name,
@@ -102,7 +103,7 @@ def run_tier(name: str, tier: str, extra: list[str], stream: bool = True) -> Tie
     cmd = [*prefix(name), sys.executable, "-m", "pytest", TIERS[tier], "-p", "no:cacheprovider", *extra]
     _say(f"{name} / {tier}: {' '.join(cmd[-4 - len(extra):])} (log {log})")
     started, counts, failures = time.monotonic(), "no closing line", []
-    with log.open("w") as out, subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+    with log.open("w", buffering=1) as out, subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                                 stderr=subprocess.STDOUT, text=True, bufsize=1) as proc:
         for line in proc.stdout:
             if stream:
