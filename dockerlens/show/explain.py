@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlparse
 from ..wire.wiretap import TRANSCRIPT, subscribe, unsubscribe
 from ..wire.exchange import Exchange
 from ..render import BAD, CLI, GOOD, MUTED, NEUTRAL, SDK, WARN, code_html, left_aligned, live_display, update
-from ..wire.operations import operation
+from ..wire.operations import operation, strip_version
 from ..wire.unanswered import NOT_RECORDED, REPEATED, NotAnswered, from_error
 
 # What a failed call means, keyed on meaning: (key, statuses or None for any, regex on the
@@ -146,9 +146,8 @@ def subject_of(message: str, target: str) -> Subject:
     if not name:
         url = urlparse(target or "")
         query = dict(p.split("=", 1) for p in url.query.split("&") if "=" in p)
-        parts = unquote(url.path).split("/")
-        name = unquote(query.get("name", "")) or (parts[3] if len(parts) > 3 and parts[1].startswith("v1")
-                                                else parts[2] if len(parts) > 2 else "")
+        parts = unquote(strip_version(url.path)[0]).strip("/").split("/")  # containers/{name}/...
+        name = unquote(query.get("name", "")) or (parts[1] if len(parts) > 1 else "")
         name = "" if name in ("json", "create", "") else name
     return Subject(name, _lesson(), _learner())
 
