@@ -183,3 +183,14 @@ def test_mimebundle_honours_include_and_exclude():
     assert set(diagram._repr_mimebundle_(include={"text/plain"})) == {"text/plain"}
     assert set(diagram._repr_mimebundle_(exclude={"image/svg+xml"})) == {"text/plain"}
     assert not hasattr(diagram, "_repr_svg_")
+
+
+def test_the_same_picture_is_rendered_once_and_a_changed_one_again(monkeypatch):
+    calls = []
+    real = theme.graphviz.pipe
+    monkeypatch.setattr(theme.graphviz, "pipe", lambda *a, **k: calls.append(a) or real(*a, **k))
+    theme._rendered.cache_clear()
+    first, again = Lifecycle("created").svg(), Lifecycle("created").svg()
+    changed = Lifecycle("running").svg()
+    assert first == again and changed != first
+    assert len(calls) == 2, "one dot run for each distinct DOT source"
