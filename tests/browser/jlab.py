@@ -241,7 +241,7 @@ class NotebookPage:
         self._wait(lambda: self._running() == 0 and
                    self.server.kernel_state(self.relpath) == "idle", seconds,
                    "every cell to finish (no [*] prompt, kernel idle)", settle=2)
-        return self.result(time.monotonic() - started)
+        return self.result(time.monotonic() - started, before)
 
     def _prompts(self) -> list[str]:
         return [p.strip() for p in self.notebook.locator(
@@ -250,11 +250,17 @@ class NotebookPage:
     def _running(self) -> int:
         return sum(1 for p in self._prompts() if "*" in p)
 
-    def result(self, seconds: float = 0.0) -> RunResult:
+    def result(self, seconds: float = 0.0, before: list[str] | None = None) -> RunResult:
+        """The notebook now; the errors only of cells this run executed (their prompt changed from
+        BEFORE), so an earlier, deliberate mistake still on the page is not counted."""
         prompts = self._prompts()
-        texts = self.notebook.locator(".jp-OutputArea-output").all_inner_texts()
-        errors = [f"{texts[i - 1]}\n{t}" if EXPLAINED in t and i else t
-                  for i, t in enumerate(texts) if TRACEBACK in t or EXPLAINED in t]
+        errors = []
+        for i, cell in enumerate(self.notebook.locator(".jp-CodeCell").all()):
+            if before is not None and i < len(before) and i < len(prompts) and prompts[i] == before[i]:
+                continue
+            texts = cell.locator(".jp-OutputArea-output").all_inner_texts()
+            errors += [f"{texts[j - 1]}\n{t}" if EXPLAINED in t and j else t
+                       for j, t in enumerate(texts) if TRACEBACK in t or EXPLAINED in t]
         return RunResult(len(prompts), sum(1 for p in prompts if PROMPT_DONE.match(p)), errors, seconds)
 
     def cell(self, contains: str, nth: int | None = None):
