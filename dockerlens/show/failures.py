@@ -16,6 +16,9 @@ from ..engine.scope import NotOurs
 from ..wire.unanswered import NotAnswered
 from .explain import explain_exception
 
+# The line the handler publishes as the cell's error, under the box (tests find explained errors by it).
+EXPLAINED = "(explained above; the full traceback is under 'full traceback')"
+
 
 def handled(extra: tuple[type[BaseException], ...] = ()) -> tuple[type[BaseException], ...]:
     """The exception classes the box explains: docker's, the engine's and the wire's, EXTRA
@@ -58,6 +61,6 @@ def _handler(shell, etype, value, tb, tb_offset=None):
     display({"text/html": why._repr_html_(), "text/plain": repr(why)}, raw=True)
     what = why.title or why.note.split(":")[0]
     short = [f"{etype.__name__}" + (f": {what}" if what != etype.__name__ else "")
-             + " (explained above; the full traceback is under 'full traceback')"]
+             + f" {EXPLAINED}"]
     shell._showtraceback(etype, value, short)
     return None

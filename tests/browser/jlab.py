@@ -23,6 +23,7 @@ from pathlib import Path
 
 from tests.tiers import ROOT
 from dockerlens.show.contents import OPTION as CONTENTS_OPTION
+from dockerlens.show.failures import EXPLAINED  # the error line under an explanation box
 
 OUTPUT = ROOT / "test-output"
 SCREENSHOTS = OUTPUT / "screenshots"
@@ -178,8 +179,6 @@ class RunResult:
 
 
 TRACEBACK = "Traceback (most recent call last)"
-# the one-line error the course's handler publishes under its explanation box (show/failures.py)
-EXPLAINED = "(explained above; the full traceback is under"
 PROMPT_DONE = re.compile(r"^\[\d+\]:$")
 
 

@@ -10,6 +10,7 @@ import docker
 import pytest
 
 from dockerlens.engine.facts import facts
+from dockerlens.show.failures import EXPLAINED
 from tests.kernel import Kernel
 
 pytestmark = pytest.mark.docker
@@ -43,7 +44,7 @@ def assert_explained(run, *words: str) -> str:
     for word in words:
         assert word in box, (word, box)
     [error] = run.errors
-    assert len(error["content"]["traceback"]) == 1 and "explained above" in error["content"]["traceback"][0]
+    assert len(error["content"]["traceback"]) == 1 and EXPLAINED in error["content"]["traceback"][0]
     return box
 
 
