@@ -43,9 +43,8 @@ class ClassSampler:
         self.period = period
         self.peak = dict.fromkeys(owners, 0)
         self.harness: set[int] = set()  # pids standing in for the learners' browsers
-        self._first: dict[tuple[int, int], float] = {}  # (pid, start tick) -> CPU s when first seen
-        self._last: dict[tuple[int, int], tuple[str, str, float]] = {}  # -> (learner, part, CPU s)
-        self._parts: dict[tuple[int, int], str] = {}
+        # (pid, start tick) -> [learner, part, CPU s when first seen, CPU s when last seen]
+        self._seen: dict[tuple[int, int], list] = {}
         self._busy = (0.0, 0.0)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True, name="bench-sampler")
@@ -82,11 +81,12 @@ class ClassSampler:
             name = self._learner(uid)
             if name is None:
                 continue
-            if key not in self._parts:
-                self._parts[key] = "harness" if pid in self.harness else part_of(comm, _cmdline(entry))
-                self._first[key] = cpu if baseline else 0.0
-            self._last[key] = (name, self._parts[key], cpu)
-            if self._parts[key] != "harness":
+            if key not in self._seen:
+                part = "harness" if pid in self.harness else part_of(comm, _cmdline(entry))
+                self._seen[key] = [name, part, cpu if baseline else 0.0, cpu]
+            seen = self._seen[key]
+            seen[3] = cpu
+            if seen[1] != "harness":
                 totals[name] += _pss(entry)
         for name, total in totals.items():
             self.peak[name] = max(self.peak[name], total)
@@ -94,9 +94,14 @@ class ClassSampler:
     def cpu(self) -> dict[str, dict[str, float]]:
         """{learner: {part: CPU seconds}} since ``start()``."""
         used: dict[str, dict[str, float]] = {name: collections.Counter() for name in self.owners}
-        for key, (name, part, cpu) in self._last.items():
-            used[name][part] += cpu - self._first[key]
+        for name, part, first, last in self._seen.values():
+            used[name][part] += last - first
         return used
+
+    def learner_cpu(self) -> dict[str, float]:
+        """{learner: CPU seconds of their own processes} since ``start()`` (the harness not counted)."""
+        return {name: sum(sec for part, sec in parts.items() if part != "harness")
+                for name, parts in self.cpu().items()}
 
     def machine_busy(self) -> float:
         """CPU seconds the whole machine was busy between ``start()`` and ``stop()``."""

@@ -82,14 +82,15 @@ def _measure(cfg, say) -> list[Figure]:
     spawn = time.monotonic() - started
     say(f"{len(names)} servers ready in {spawn:.0f} s; one learner alone runs lesson 05 + lab 05 ...")
     idle = busy_cores(10.0)  # the class doing nothing: servers, daemons, hub, and the machine's others
-    lone = ClassSampler({names[0]: _owners(cfg)[names[0]]})
+    owners = _owners(cfg)
+    lone = ClassSampler({names[0]: owners[names[0]]})
     (alone, alone_failed), = _run_together(cfg, names[:1], lone).values()
-    lone_cpu = sum(v for k, v in lone.cpu()[names[0]].items() if k != "harness")
+    lone_cpu = lone.learner_cpu()[names[0]]
     lone_demand = lone.machine_busy() - idle * alone  # core-seconds one learner's run adds
     floor = len(names) * lone_demand / ((os.cpu_count() - idle) * alone)
     _reset(cfg, names[0])
     say(f"alone: {alone:.1f} s; now all {len(names)} at once ...")
-    sampler = ClassSampler(_owners(cfg))
+    sampler = ClassSampler(owners)
     results = _run_together(cfg, names, sampler)
     crossed = sum(_foreign_objects(cfg, n) for n in names)
     times = [seconds for seconds, _ in results.values() if seconds == seconds]  # NaN: did not finish
@@ -100,7 +101,7 @@ def _measure(cfg, say) -> list[Figure]:
     cpu = sampler.cpu()
     parts = {part: statistics.median(used.get(part, 0.0) for used in cpu.values())
              for part in ("kernels", "JupyterLab", "daemon", "containers", "harness")}
-    learners_cpu = statistics.median(sum(v for k, v in used.items() if k != "harness") for used in cpu.values())
+    learners_cpu = statistics.median(sampler.learner_cpu().values())
     note_failed = ("; cells that raised (every cell still ran), over all runs: "
                    + " / ".join(f"{n}× {why}" for why, n in failed.most_common(4))) if failed else ""
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
